@@ -1,0 +1,3 @@
+import ArgumentParser
+
+struct CodecBench: ParsableCommand { static let configuration = CommandConfiguration(commandName: "codecs") }

@@ -1,0 +1,38 @@
+import ArgumentParser
+import FHIRModel
+import Foundation
+
+/// `booking-gateway profiles import`: derives profiles/r4/core from the official StructureDefinitions.
+struct ProfilesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profiles",
+        abstract: "Manage the compact structure data in profiles/.",
+        subcommands: [Import.self]
+    )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Derive compact structure files from official StructureDefinitions (snapshot form)."
+        )
+
+        @Option(help: "Folder of the hl7.fhir.r4.core package (StructureDefinition-*.json).")
+        var from: String = "../shared/conformance/r4/definitions"
+        @Option(help: "Output folder.") var to: String = "profiles/r4/core"
+
+        func run() throws {
+            let files = try ProfileImporter().importDirectory(URL(fileURLWithPath: from))
+            guard !files.isEmpty else { throw CLIError("no StructureDefinitions found in \(from)") }
+            let out = URL(fileURLWithPath: to)
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            let keep = Set(files.map(\.name))
+            for old in try FileManager.default.contentsOfDirectory(atPath: out.path)
+            where old.hasSuffix(".json") && !keep.contains(old) {
+                try FileManager.default.removeItem(at: out.appendingPathComponent(old))
+            }
+            for f in files {
+                try Data(f.bytes).write(to: out.appendingPathComponent(f.name), options: .atomic)
+            }
+            print("wrote \(files.count) structure files to \(to)")
+        }
+    }
+}

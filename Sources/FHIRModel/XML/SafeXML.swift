@@ -1,0 +1,67 @@
+internal import CLibXML2
+
+/// The one place where untrusted XML meets libxml2.
+///
+/// Options are fixed (no network, no entity substitution, no DTD loading or defaults) and cannot be changed by
+/// callers; any DOCTYPE is refused before libxml2 sees the bytes, which closes external entities, parameter
+/// entities and entity-expansion bombs in one move (FHIR XML never has a DOCTYPE).
+enum SafeXML {
+    static let fhirNamespace = "http://hl7.org/fhir"
+
+    /// True when the bytes contain a DOCTYPE or ENTITY declaration anywhere.
+    static func containsDoctype(_ bytes: [UInt8]) -> Bool {
+        let markers: [[UInt8]] = [Array("<!DOCTYPE".utf8), Array("<!ENTITY".utf8)]
+        return bytes.withUnsafeBufferPointer { buf in
+            guard buf.count >= 8 else { return false }
+            var i = 0
+            while i < buf.count - 1 {
+                if buf[i] == UInt8(ascii: "<") && buf[i + 1] == UInt8(ascii: "!") {
+                    for m in markers where i + m.count <= buf.count {
+                        var match = true
+                        for k in 2..<m.count where buf[i + k] != m[k] {
+                            match = false
+                            break
+                        }
+                        if match { return true }
+                    }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
+
+    static func lastErrorMessage(_ ctxt: xmlParserCtxtPtr) -> String {
+        guard let err = xmlCtxtGetLastError(ctxt), let msg = err.pointee.message else { return "malformed XML" }
+        return String(cString: msg).trimmed(of: " \n")
+    }
+
+    static func name(_ node: xmlNodePtr) -> String {
+        String(cString: node.pointee.name)
+    }
+
+    static func namespace(_ node: xmlNodePtr) -> String? {
+        guard let ns = node.pointee.ns, let href = ns.pointee.href else { return nil }
+        return String(cString: href)
+    }
+
+    static func attributeValue(_ a: xmlAttrPtr) -> String {
+        var text = ""
+        var c = a.pointee.children
+        while let node = c {
+            if let content = node.pointee.content { text += String(cString: content) }
+            c = node.pointee.next
+        }
+        return text
+    }
+}
+
+extension String {
+    func trimmed(of set: String) -> String {
+        let chars = Set(set)
+        var s = Substring(self)
+        while let f = s.first, chars.contains(f) { s = s.dropFirst() }
+        while let l = s.last, chars.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}
