@@ -21,7 +21,10 @@ public struct FHIRJSONReader: Sendable {
         let errors = builder.issues.filter { $0.severity != .warning }
         if !errors.isEmpty || element == nil {
             let locator = SourceLocator(bytes)
-            throw FHIRFormatError(issues: builder.issues.map { $0.locating(with: locator) })
+            let ordered = builder.issues.enumerated().sorted { a, b in
+                (a.element.line ?? -1, a.offset) < (b.element.line ?? -1, b.offset)
+            }.map(\.element)
+            throw FHIRFormatError(issues: ordered.map { $0.locating(with: locator) })
         }
         return element!
     }

@@ -69,7 +69,10 @@ public struct FHIRXMLReader: Sendable {
         let root = xmlDocGetRootElement(doc)!
         let element = walker.readResource(root, path: nil, name: nil, depth: 1)
         if walker.issues.contains(where: { $0.severity != .warning }) || element == nil {
-            throw FHIRFormatError(issues: walker.issues)
+            let ordered = walker.issues.enumerated().sorted { a, b in
+                (a.element.line ?? 0, a.offset) < (b.element.line ?? 0, b.offset)
+            }.map(\.element)
+            throw FHIRFormatError(issues: ordered)
         }
         return element!
     }

@@ -93,8 +93,13 @@ public enum XHTML {
                 if let content = c.pointee.content {
                     escape(String(cString: content), attribute: false, forXML: forXML, to: &out)
                 }
+            case XML_COMMENT_NODE:
+                // Kept: authors put them in narratives, and the markup must survive a round trip.
+                out.append(contentsOf: "<!--".utf8)
+                if let content = c.pointee.content { out.append(contentsOf: String(cString: content).utf8) }
+                out.append(contentsOf: "-->".utf8)
             default:
-                break  // comments and processing instructions are not content
+                break  // processing instructions are not narrative content
             }
             child = c.pointee.next
         }
