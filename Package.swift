@@ -31,6 +31,7 @@ let package = Package(
             name: "BookingGatewayCLI",
             dependencies: [
                 "FHIRModel",
+                "CLibXML2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -26,7 +26,9 @@ struct ConvertCommandTests {
         let original = try JSONParser().parse(Conformance.bytes(URL(fileURLWithPath: input))).value
         let back = try JSONParser().parse(Conformance.bytes(URL(fileURLWithPath: json))).value
         #expect(JSONComparison.differences(original, back).isEmpty)
-        #expect(String(decoding: Conformance.bytes(URL(fileURLWithPath: xml)), as: UTF8.self).contains("<Slot xmlns=\"http://hl7.org/fhir\">"))
+        #expect(
+            String(decoding: Conformance.bytes(URL(fileURLWithPath: xml)), as: UTF8.self).contains(
+                "<Slot xmlns=\"http://hl7.org/fhir\">"))
     }
 
     @Test("bad input exits non-zero and lists every issue with its location")
@@ -40,7 +42,8 @@ struct ConvertCommandTests {
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 2, "\(r.stderr)")
         #expect(lines.first?.contains("error [STR-005] at Slot.start (1:48): invalid instant") == true, "\(r.stderr)")
-        #expect(lines.last?.contains("error [STR-001] at Slot.foo (1:71): unknown element 'foo'") == true, "\(r.stderr)")
+        #expect(
+            lines.last?.contains("error [STR-001] at Slot.foo (1:71): unknown element 'foo'") == true, "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 

@@ -23,7 +23,9 @@ public enum CanonicalXML {
     public static func canonical(_ bytes: [UInt8], dropHTEST: Bool = false) -> Node? {
         let doc = bytes.withUnsafeBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-                xmlReadMemory($0, Int32(buf.count), nil, nil, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue))
+                xmlReadMemory(
+                    $0, Int32(buf.count), nil, nil,
+                    Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue))
             }
         }
         guard let doc, let root = xmlDocGetRootElement(doc) else { return nil }
@@ -105,12 +107,15 @@ public enum CanonicalXML {
 
     static func removeHTEST(_ node: Node) -> Node {
         guard case .element(let ns, let name, let attrs, var children) = node else { return node }
-        if let metaIndex = children.firstIndex(where: { if case .element(_, "meta", _, _) = $0 { true } else { false } }),
+        if let metaIndex = children.firstIndex(where: { if case .element(_, "meta", _, _) = $0 { true } else { false } }
+        ),
             case .element(let mns, _, let mattrs, var mchildren) = children[metaIndex]
         {
             mchildren.removeAll { child in
                 guard case .element(_, "security", _, let sc) = child else { return false }
-                return sc.contains { if case .element(_, "code", let ca, _) = $0 { ca.contains("value=HTEST") } else { false } }
+                return sc.contains {
+                    if case .element(_, "code", let ca, _) = $0 { ca.contains("value=HTEST") } else { false }
+                }
             }
             if mchildren.isEmpty && mattrs.isEmpty {
                 children.remove(at: metaIndex)

@@ -10,8 +10,9 @@ public enum JSONComparison {
         return out
     }
 
-    static func compare(_ a: JSONValue, _ b: JSONValue, path: String, key: String?, into out: inout [String], limit: Int)
-    {
+    static func compare(
+        _ a: JSONValue, _ b: JSONValue, path: String, key: String?, into out: inout [String], limit: Int
+    ) {
         guard out.count < limit else { return }
         switch (a, b) {
         case (.object(let ma), .object(let mb)):

@@ -89,4 +89,3 @@ public struct FHIRFormatError: Error, Sendable, CustomStringConvertible {
         issues.map(\.description).joined(separator: "\n")
     }
 }
-

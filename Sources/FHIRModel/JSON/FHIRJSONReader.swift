@@ -63,7 +63,8 @@ struct JSONTreeBuilder {
 
     mutating func readResource(_ node: JSONNode, path: String?, name: String?) -> Element? {
         guard case .object(let members) = node.value else {
-            report(.jsonWrongType, "a resource must be a JSON object, found \(node.value.kindName)", path: path ?? "",
+            report(
+                .jsonWrongType, "a resource must be a JSON object, found \(node.value.kindName)", path: path ?? "",
                 offset: node.offset)
             return nil
         }
@@ -113,13 +114,16 @@ struct JSONTreeBuilder {
                 continue
             }
             if isExtensionSide && (!registry.isPrimitive(type) || def.isXMLAttribute) {
-                report(.unknownElement, "'\(m.key)' is not allowed: '\(wire)' is not a primitive", path: path + "." + m.key,
+                report(
+                    .unknownElement, "'\(m.key)' is not allowed: '\(wire)' is not a primitive",
+                    path: path + "." + m.key,
                     offset: m.keyOffset)
                 continue
             }
             if let gi = groups.firstIndex(where: { $0.definition === def }) {
                 if groups[gi].type != type {
-                    report(.multipleChoiceValues,
+                    report(
+                        .multipleChoiceValues,
                         "only one of the choices of '\(def.name)[x]' may be present ('\(groups[gi].wireName)' and '\(wire)')",
                         path: path + "." + wire, offset: m.keyOffset)
                     continue
@@ -127,7 +131,8 @@ struct JSONTreeBuilder {
                 if isExtensionSide { groups[gi].extensions = m.node } else { groups[gi].value = m.node }
             } else {
                 groups.append(
-                    Group(definition: def, type: type, wireName: wire, value: isExtensionSide ? nil : m.node,
+                    Group(
+                        definition: def, type: type, wireName: wire, value: isExtensionSide ? nil : m.node,
                         extensions: isExtensionSide ? m.node : nil))
             }
         }
@@ -136,7 +141,8 @@ struct JSONTreeBuilder {
         for g in groups {
             let childPath = path + "." + g.wireName
             if registry.isPrimitive(g.type) {
-                readPrimitiveGroup(g.definition, type: g.type, value: g.value, extensions: g.extensions,
+                readPrimitiveGroup(
+                    g.definition, type: g.type, value: g.value, extensions: g.extensions,
                     path: childPath, into: &out)
             } else {
                 guard let node = g.value else { continue }
@@ -154,7 +160,8 @@ struct JSONTreeBuilder {
     mutating func items(of node: JSONNode, definition: ElementDefinition, path: String) -> [(JSONNode, String)] {
         if definition.isArray {
             guard case .array(let list) = node.value else {
-                report(.jsonArrayExpected, "'\(definition.name)' repeats: an array is expected", path: path,
+                report(
+                    .jsonArrayExpected, "'\(definition.name)' repeats: an array is expected", path: path,
                     offset: node.offset)
                 return [(node, path)]
             }
@@ -164,7 +171,8 @@ struct JSONTreeBuilder {
             return list.enumerated().map { ($1, "\(path)[\($0)]") }
         }
         if case .array = node.value {
-            report(.jsonArrayNotExpected, "'\(definition.name)' does not repeat: an array is not allowed", path: path,
+            report(
+                .jsonArrayNotExpected, "'\(definition.name)' does not repeat: an array is not allowed", path: path,
                 offset: node.offset)
             return []
         }
@@ -177,7 +185,8 @@ struct JSONTreeBuilder {
         }
         guard case .object(let members) = node.value else {
             let code: ParseIssueCode = node.value == .null ? .jsonNullNotAllowed : .jsonWrongType
-            report(code, "'\(definition.name)' must be an object, found \(node.value.kindName)", path: path,
+            report(
+                code, "'\(definition.name)' must be an object, found \(node.value.kindName)", path: path,
                 offset: node.offset)
             return nil
         }
@@ -203,7 +212,8 @@ struct JSONTreeBuilder {
             var exts: [JSONNode?] = []
             if let value {
                 guard case .array(let list) = value.value else {
-                    report(.jsonArrayExpected, "'\(def.name)' repeats: an array is expected", path: path,
+                    report(
+                        .jsonArrayExpected, "'\(def.name)' repeats: an array is expected", path: path,
                         offset: value.offset)
                     return
                 }
@@ -212,14 +222,16 @@ struct JSONTreeBuilder {
             }
             if let extensions {
                 guard case .array(let list) = extensions.value else {
-                    report(.jsonArrayExpected, "'_\(def.name)' must be an array aligned with '\(def.name)'",
+                    report(
+                        .jsonArrayExpected, "'_\(def.name)' must be an array aligned with '\(def.name)'",
                         path: path, offset: extensions.offset)
                     return
                 }
                 exts = list
             }
             if value != nil && extensions != nil && values.count != exts.count {
-                report(.jsonArrayMismatch,
+                report(
+                    .jsonArrayMismatch,
                     "'\(def.name)' has \(values.count) items but '_\(def.name)' has \(exts.count)", path: path,
                     offset: extensions!.offset)
                 return
@@ -234,7 +246,8 @@ struct JSONTreeBuilder {
         } else {
             for node in [value, extensions].compactMap({ $0 }) {
                 if case .array = node.value {
-                    report(.jsonArrayNotExpected, "'\(def.name)' does not repeat: an array is not allowed",
+                    report(
+                        .jsonArrayNotExpected, "'\(def.name)' does not repeat: an array is not allowed",
                         path: path, offset: node.offset)
                     return
                 }
@@ -262,13 +275,15 @@ struct JSONTreeBuilder {
             } else if case .object = extensions.value {
                 report(.jsonEmptyValue, "empty object", path: path, offset: extensions.offset)
             } else {
-                report(.jsonWrongType, "'_\(def.name)' must be an object with id and extension", path: path,
+                report(
+                    .jsonWrongType, "'_\(def.name)' must be an object with id and extension", path: path,
                     offset: extensions.offset)
             }
         }
         if element.isEmpty {
             if value?.value == .null || extensions?.value == .null {
-                report(.jsonNullNotAllowed, "null is only allowed to align a repeating primitive with its '_' array",
+                report(
+                    .jsonNullNotAllowed, "null is only allowed to align a repeating primitive with its '_' array",
                     path: path, offset: offset)
             }
             return nil
@@ -297,7 +312,8 @@ struct JSONTreeBuilder {
                 case "integer", "positiveInt", "unsignedInt", "decimal": "a JSON number"
                 default: "a JSON string"
                 }
-            report(.jsonWrongType, "\(type) value must be \(expected), found \(node.value.kindName)", path: path,
+            report(
+                .jsonWrongType, "\(type) value must be \(expected), found \(node.value.kindName)", path: path,
                 offset: node.offset)
             return nil
         }
@@ -308,7 +324,8 @@ struct JSONTreeBuilder {
                 return nil
             }
         } else if let problem = PrimitiveLexicon.problem(type: checkType, value: text) {
-            report(.invalidPrimitive, "invalid \(type) '\(Self.excerpt(text))': \(problem)", path: path,
+            report(
+                .invalidPrimitive, "invalid \(type) '\(Self.excerpt(text))': \(problem)", path: path,
                 offset: node.offset)
             return nil
         }

@@ -39,7 +39,8 @@ public struct FHIRJSONWriter: Sendable {
 
     /// Writes the children of one object as members (without braces); returns whether anything was written.
     @discardableResult
-    func writeMembers(_ children: [Element], context: ElementDefinition, to out: inout JSONOutput, first: Bool) -> Bool {
+    func writeMembers(_ children: [Element], context: ElementDefinition, to out: inout JSONOutput, first: Bool) -> Bool
+    {
         var first = first
         let ordered = Element.inDefinitionOrder(children, context: context)
         var i = 0

@@ -23,7 +23,10 @@ struct JSONOutput {
     mutating func newline() {
         guard pretty else { return }
         bytes.append(0x0A)
-        for _ in 0..<level { bytes.append(0x20); bytes.append(0x20) }
+        for _ in 0..<level {
+            bytes.append(0x20)
+            bytes.append(0x20)
+        }
     }
 
     mutating func key(_ k: String) {

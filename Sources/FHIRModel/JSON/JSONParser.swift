@@ -33,7 +33,8 @@ public struct JSONParser {
                     let node = try state.parseValue(depth: 0)
                     state.skipWhitespace()
                     if !state.atEnd {
-                        state.report(.jsonTrailingContent, "unexpected content after the end of the JSON value", at: state.index)
+                        state.report(
+                            .jsonTrailingContent, "unexpected content after the end of the JSON value", at: state.index)
                     }
                     result = node
                 }
@@ -44,14 +45,15 @@ public struct JSONParser {
         }
         if !issues.isEmpty {
             let locator = SourceLocator(bytes)
-            throw FHIRFormatError(issues: issues.map { issue in
-                var issue = issue
-                if let offset = issue.line, let loc = locator.location(of: offset) {
-                    issue.line = loc.line
-                    issue.column = loc.column
-                }
-                return issue
-            })
+            throw FHIRFormatError(
+                issues: issues.map { issue in
+                    var issue = issue
+                    if let offset = issue.line, let loc = locator.location(of: offset) {
+                        issue.line = loc.line
+                        issue.column = loc.column
+                    }
+                    return issue
+                })
         }
         return result!
     }

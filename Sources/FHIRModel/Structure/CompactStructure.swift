@@ -80,7 +80,8 @@ enum CompactStructure {
                 if child.isChoice {
                     for t in child.types { def.childrenByWireName[child.wireName(for: t.code)] = (child, t.code) }
                 } else {
-                    let type = child.types.first?.code ?? (child.contentReference != nil ? "BackboneElement" : "Element")
+                    let type =
+                        child.types.first?.code ?? (child.contentReference != nil ? "BackboneElement" : "Element")
                     def.childrenByWireName[child.name] = (child, type)
                 }
             }

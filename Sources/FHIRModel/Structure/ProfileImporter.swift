@@ -6,7 +6,8 @@ import Foundation
 /// the committed ones, so the derived data cannot drift from its source.
 public struct ProfileImporter {
     /// The header every generated file carries (as `generatedFrom`), naming source and FHIR version.
-    public static let generatedFrom = "hl7.fhir.r4.core#4.0.1 StructureDefinitions (snapshot), by `booking-gateway profiles import`"
+    public static let generatedFrom =
+        "hl7.fhir.r4.core#4.0.1 StructureDefinitions (snapshot), by `booking-gateway profiles import`"
 
     public init() {}
 

@@ -38,7 +38,9 @@ public struct FHIRXMLReader: Sendable {
             ])
         }
         guard let ctxt = cfhir_new_quiet_parser_context() else {
-            throw FHIRFormatError(issues: [ParseIssue(code: .xmlSyntax, severity: .fatal, message: "out of memory", path: "")])
+            throw FHIRFormatError(issues: [
+                ParseIssue(code: .xmlSyntax, severity: .fatal, message: "out of memory", path: "")
+            ])
         }
         defer { xmlFreeParserCtxt(ctxt) }
         let doc = bytes.withUnsafeBufferPointer { buf in
@@ -50,7 +52,8 @@ public struct FHIRXMLReader: Sendable {
             var issue = ParseIssue(
                 code: .xmlSyntax, severity: .fatal, message: SafeXML.lastErrorMessage(ctxt), path: "")
             if let err = xmlCtxtGetLastError(ctxt) {
-                if err.pointee.code == XML_ERR_INVALID_CHAR.rawValue || err.pointee.code == XML_ERR_INVALID_ENCODING.rawValue
+                if err.pointee.code == XML_ERR_INVALID_CHAR.rawValue
+                    || err.pointee.code == XML_ERR_INVALID_ENCODING.rawValue
                 {
                     issue.code = .invalidUTF8
                 }
@@ -146,7 +149,8 @@ struct XMLTreeWalker {
             if let ns = a.pointee.ns, let href = ns.pointee.href {
                 let nsText = String(cString: href)
                 if nsText == "http://www.w3.org/2001/XMLSchema-instance" { continue }
-                report(.xmlUnexpectedAttribute, "unexpected attribute '\(an)' in namespace \(nsText)",
+                report(
+                    .xmlUnexpectedAttribute, "unexpected attribute '\(an)' in namespace \(nsText)",
                     path: path, node: node)
                 continue
             }
@@ -155,7 +159,8 @@ struct XMLTreeWalker {
                 let value = SafeXML.attributeValue(a)
                 let type = def.singleType ?? "string"
                 if let problem = PrimitiveLexicon.problem(type: type, value: value) {
-                    report(.invalidPrimitive, "invalid \(type) '\(JSONTreeBuilder.excerpt(value))': \(problem)",
+                    report(
+                        .invalidPrimitive, "invalid \(type) '\(JSONTreeBuilder.excerpt(value))': \(problem)",
                         path: path + "." + an, node: node)
                 } else {
                     out.append(Element(name: an, type: type, value: value))
@@ -176,7 +181,8 @@ struct XMLTreeWalker {
                 if let content = c.pointee.content,
                     !String(cString: content).utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
                 {
-                    report(.xmlUnexpectedText, "text content is not allowed here (values go in the value attribute)",
+                    report(
+                        .xmlUnexpectedText, "text content is not allowed here (values go in the value attribute)",
                         path: path, node: c)
                 }
                 continue
@@ -191,19 +197,22 @@ struct XMLTreeWalker {
             }
             let expectedNS = type == "xhtml" ? XHTML.namespace : SafeXML.fhirNamespace
             guard ns == expectedNS else {
-                report(.xmlWrongNamespace, "element '\(wire)' must be in the namespace \(expectedNS)",
+                report(
+                    .xmlWrongNamespace, "element '\(wire)' must be in the namespace \(expectedNS)",
                     path: path + "." + wire, node: c)
                 continue
             }
             if def.isXMLAttribute {
-                report(.unknownElement, "'\(wire)' must be an attribute, not an element", path: path + "." + wire,
+                report(
+                    .unknownElement, "'\(wire)' must be an attribute, not an element", path: path + "." + wire,
                     node: c)
                 continue
             }
             let key = ObjectIdentifier(def)
             let previous = counts[key]
             if let previous, previous.type != type {
-                report(.multipleChoiceValues, "only one of the choices of '\(def.name)[x]' may be present",
+                report(
+                    .multipleChoiceValues, "only one of the choices of '\(def.name)[x]' may be present",
                     path: path + "." + wire, node: c)
                 continue
             }
@@ -235,7 +244,8 @@ struct XMLTreeWalker {
                 cfhir_free_string(raw)
                 let checkType = type.hasPrefix("System.") ? "string" : type
                 if let problem = PrimitiveLexicon.problem(type: checkType, value: value) {
-                    report(.invalidPrimitive, "invalid \(type) '\(JSONTreeBuilder.excerpt(value))': \(problem)",
+                    report(
+                        .invalidPrimitive, "invalid \(type) '\(JSONTreeBuilder.excerpt(value))': \(problem)",
                         path: path, node: node)
                     return nil
                 }
@@ -245,7 +255,8 @@ struct XMLTreeWalker {
                 element.children = readChildren(node, context: root, path: path, depth: depth, primitiveSide: true)
             }
             if element.isEmpty {
-                report(.xmlMissingValue, "'\(def.name)' has neither a value attribute nor extensions", path: path,
+                report(
+                    .xmlMissingValue, "'\(def.name)' has neither a value attribute nor extensions", path: path,
                     node: node)
                 return nil
             }
@@ -259,7 +270,8 @@ struct XMLTreeWalker {
                 c = n.pointee.next
             }
             guard resources.count == 1 else {
-                report(.xmlResourceWrapper, "'\(def.name)' must hold exactly one resource element", path: path,
+                report(
+                    .xmlResourceWrapper, "'\(def.name)' must hold exactly one resource element", path: path,
                     node: node)
                 return nil
             }

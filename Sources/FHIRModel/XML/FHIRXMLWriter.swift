@@ -124,7 +124,10 @@ struct XMLOutput {
     mutating func indent() {
         guard pretty else { return }
         if !bytes.isEmpty && bytes.last != 0x0A { bytes.append(0x0A) }
-        for _ in 0..<level { bytes.append(0x20); bytes.append(0x20) }
+        for _ in 0..<level {
+            bytes.append(0x20)
+            bytes.append(0x20)
+        }
     }
 
     /// ` name="value"` with `& < > "` and line breaks/tabs escaped (so attribute normalisation keeps them).

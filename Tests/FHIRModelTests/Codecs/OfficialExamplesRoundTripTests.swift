@@ -19,7 +19,8 @@ struct OfficialExamplesRoundTripTests {
                 let tree = try codec.read(bytes, format: .json)
                 for pretty in [false, true] {
                     let out = codec.write(tree, format: .json, pretty: pretty)
-                    let diff = JSONComparison.differences(try JSONParser().parse(bytes).value, try JSONParser().parse(out).value)
+                    let diff = JSONComparison.differences(
+                        try JSONParser().parse(bytes).value, try JSONParser().parse(out).value)
                     if !diff.isEmpty { failures.append("\(name): \(diff.joined(separator: "; "))") }
                 }
             } catch {
@@ -71,7 +72,9 @@ struct OfficialExamplesRoundTripTests {
                 if let official = CanonicalXML.canonical(xmlBytes, dropHTEST: true),
                     let ours = CanonicalXML.canonical(written)
                 {
-                    if let d = CanonicalXML.firstDifference(official, ours) { jsonToXMLFailures.append("\(stem): \(d)") }
+                    if let d = CanonicalXML.firstDifference(official, ours) {
+                        jsonToXMLFailures.append("\(stem): \(d)")
+                    }
                 } else {
                     jsonToXMLFailures.append("\(stem): does not parse")
                 }
@@ -92,26 +95,36 @@ struct OfficialExamplesRoundTripTests {
         print("JSON -> XML: \(names.count - jsonToXMLFailures.count)/\(names.count) pairs equal")
         print("XML -> JSON: \(names.count - xmlToJSONFailures.count)/\(names.count) pairs equal")
         let known = Set(Self.knownPairDifferences.keys)
-        #expect(Set(jsonToXMLFailures.map { String($0.prefix { $0 != ":" }) }) == known,
+        #expect(
+            Set(jsonToXMLFailures.map { String($0.prefix { $0 != ":" }) }) == known,
             "\(jsonToXMLFailures.count):\n\(jsonToXMLFailures.prefix(30).joined(separator: "\n"))")
-        #expect(Set(xmlToJSONFailures.map { String($0.prefix { $0 != ":" }) }) == known,
+        #expect(
+            Set(xmlToJSONFailures.map { String($0.prefix { $0 != ":" }) }) == known,
             "\(xmlToJSONFailures.count):\n\(xmlToJSONFailures.prefix(30).joined(separator: "\n"))")
     }
 
     /// Pairs whose official files differ in content, so that a lossless converter cannot equal both.
     static let knownPairDifferences: [String: String] = [
-        "Observation-decimal": "the XML writes decimals as 1.0e0, 1E-22, …E+245 where the JSON writes 1.0, 0.000…1, …e245",
+        "Observation-decimal":
+            "the XML writes decimals as 1.0e0, 1E-22, …E+245 where the JSON writes 1.0, 0.000…1, …e245",
         "PlanDefinition-KDN5": "the narrative differs in whitespace only (conformance README)",
     ]
 
     @Test("the known pair differences are in the official files themselves")
     func knownPairEvidence() throws {
-        let xml = String(decoding: Conformance.bytes(Conformance.examplesXML.appendingPathComponent("Observation-decimal.xml")), as: UTF8.self)
-        let json = String(decoding: Conformance.bytes(Conformance.examplesJSON.appendingPathComponent("Observation-decimal.json")), as: UTF8.self)
+        let xml = String(
+            decoding: Conformance.bytes(Conformance.examplesXML.appendingPathComponent("Observation-decimal.xml")),
+            as: UTF8.self)
+        let json = String(
+            decoding: Conformance.bytes(Conformance.examplesJSON.appendingPathComponent("Observation-decimal.json")),
+            as: UTF8.self)
         #expect(xml.contains("value=\"1.0e0\""))
         #expect(!json.contains("1.0e0"))
-        let a = try JSONParser().parse(Conformance.bytes(Conformance.examplesJSON.appendingPathComponent("PlanDefinition-KDN5.json"))).value
-        let b = try codec.read(Conformance.bytes(Conformance.examplesXML.appendingPathComponent("PlanDefinition-KDN5.xml")), format: .xml)
+        let a = try JSONParser().parse(
+            Conformance.bytes(Conformance.examplesJSON.appendingPathComponent("PlanDefinition-KDN5.json"))
+        ).value
+        let b = try codec.read(
+            Conformance.bytes(Conformance.examplesXML.appendingPathComponent("PlanDefinition-KDN5.xml")), format: .xml)
         let divA = a["text"]?.value["div"]?.value.stringValue ?? ""
         let divB = b.descendant("text", "div")?.value ?? ""
         #expect(divA != divB)
@@ -123,19 +136,22 @@ struct OfficialExamplesRoundTripTests {
         switch v {
         case .object(var members):
             if let i = members.firstIndex(where: { $0.key == "meta" }), case .object(var meta) = members[i].node.value {
-                if let s = meta.firstIndex(where: { $0.key == "security" }), case .array(var codings) = meta[s].node.value {
+                if let s = meta.firstIndex(where: { $0.key == "security" }),
+                    case .array(var codings) = meta[s].node.value
+                {
                     codings.removeAll { $0.value["code"]?.value == .string("HTEST") }
                     if codings.isEmpty { meta.remove(at: s) } else { meta[s].node.value = .array(codings) }
                 }
                 if meta.isEmpty { members.remove(at: i) } else { members[i].node.value = .object(meta) }
             }
-            return .object(members.map { m in
-                var m = m
-                if ["contained", "entry", "resource", "outcome", "parameter", "part"].contains(m.key) {
-                    m.node.value = droppingHTEST(m.node.value)
-                }
-                return m
-            })
+            return .object(
+                members.map { m in
+                    var m = m
+                    if ["contained", "entry", "resource", "outcome", "parameter", "part"].contains(m.key) {
+                        m.node.value = droppingHTEST(m.node.value)
+                    }
+                    return m
+                })
         case .array(let items):
             return .array(items.map { JSONNode(droppingHTEST($0.value), offset: $0.offset) })
         default:

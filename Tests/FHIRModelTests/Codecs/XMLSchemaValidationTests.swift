@@ -23,7 +23,9 @@ struct XMLSchemaValidationTests {
         #expect(written.count > 700)
         var failures: [String] = []
         // One xmllint per batch: compiling the schema dominates the cost.
-        for batch in stride(from: 0, to: written.count, by: 200).map({ Array(written[$0..<min($0 + 200, written.count)]) }) {
+        for batch in stride(from: 0, to: written.count, by: 200).map({
+            Array(written[$0..<min($0 + 200, written.count)])
+        }) {
             let result = try Shell.run(
                 "/usr/bin/xmllint", ["--noout", "--nonet", "--schema", Conformance.schema.path] + batch)
             failures += result.stderr.split(separator: "\n").filter { !$0.hasSuffix(" validates") }.map(String.init)
@@ -61,7 +63,9 @@ struct XMLSchemaValidationTests {
         }
         #expect(itemsWithoutLinkId(q) > 0)
         for name in Self.knownInvalidExamples.keys {
-            #expect(!FileManager.default.fileExists(atPath: Conformance.examplesXML.appendingPathComponent(name + ".xml").path))
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: Conformance.examplesXML.appendingPathComponent(name + ".xml").path))
         }
     }
 }

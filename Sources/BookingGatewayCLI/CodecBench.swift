@@ -1,3 +1,0 @@
-import ArgumentParser
-
-struct CodecBench: ParsableCommand { static let configuration = CommandConfiguration(commandName: "codecs") }
