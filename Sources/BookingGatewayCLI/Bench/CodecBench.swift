@@ -33,7 +33,9 @@ struct CodecBench: ParsableCommand {
             let paths = names.map { dir.appendingPathComponent($0).path }
             let files = try paths.map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) }
             let totalBytes = files.reduce(0) { $0 + $1.count }
-            guard !files.isEmpty else { throw CLIError("no \(format.rawValue) files with prefix '\(prefix)' in \(dir.path)") }
+            guard !files.isEmpty else {
+                throw CLIError("no \(format.rawValue) files with prefix '\(prefix)' in \(dir.path)")
+            }
 
             // Correctness gate in the same run: every file parses, and a second parse of our output equals the first.
             var resources = 0
@@ -63,7 +65,9 @@ struct CodecBench: ParsableCommand {
             ]
             print("\n== \(format.rawValue): \(files.count) files, \(totalBytes) bytes, \(resources) resources")
             print("gate: \(exact)/\(files.count) files re-read equal after writing")
-            print("ours (parse+serialise): \(Measure.format(Double(totalBytes) / ours / 1e6)) MB/s, \(Measure.format(Double(resources) / ours, 0)) resources/s, ~\(Measure.format(memoryPerResource / 1024, 1)) KiB RSS per resource held")
+            print(
+                "ours (parse+serialise): \(Measure.format(Double(totalBytes) / ours / 1e6)) MB/s, \(Measure.format(Double(resources) / ours, 0)) resources/s, ~\(Measure.format(memoryPerResource / 1024, 1)) KiB RSS per resource held"
+            )
             if format == .xml {
                 let bare = Measure.best(rounds: rounds, minSeconds: minSeconds) {
                     for bytes in files { Self.bareLibxml2Parse(bytes) }
@@ -71,10 +75,13 @@ struct CodecBench: ParsableCommand {
                 let ratio = bare / ours
                 row["libxml2_bare_mb_per_s"] = Double(totalBytes) / bare / 1e6
                 row["ratio_vs_libxml2"] = ratio
-                print("libxml2 bare tree parse (xmlReadMemory+xmlFreeDoc): \(Measure.format(Double(totalBytes) / bare / 1e6)) MB/s -> ours/libxml2 = \(Measure.format(ratio, 2))x (goal >= 0.5x)")
+                print(
+                    "libxml2 bare tree parse (xmlReadMemory+xmlFreeDoc): \(Measure.format(Double(totalBytes) / bare / 1e6)) MB/s -> ours/libxml2 = \(Measure.format(ratio, 2))x (goal >= 0.5x)"
+                )
             }
             if let python = peersPython, python != "none" {
-                row["peers"] = try runPeers(python: python, paths: paths, format: format, ours: ours, totalBytes: totalBytes)
+                row["peers"] = try runPeers(
+                    python: python, paths: paths, format: format, ours: ours, totalBytes: totalBytes)
             }
             results[format.rawValue] = row
         }
@@ -114,7 +121,9 @@ struct CodecBench: ParsableCommand {
                 continue
             }
             let exactNote = (p["exact"] as? Bool).map { $0 ? "exact" : "NOT exact (changes content)" } ?? ""
-            print("\(name): \(Measure.format(mbps)) MB/s \(exactNote) -> ours/\(name) = \(Measure.format(oursMBps / mbps, 2))x")
+            print(
+                "\(name): \(Measure.format(mbps)) MB/s \(exactNote) -> ours/\(name) = \(Measure.format(oursMBps / mbps, 2))x"
+            )
         }
         return peers
     }
@@ -128,7 +137,9 @@ struct CodecBench: ParsableCommand {
     static func bareLibxml2Parse(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-                if let doc = xmlReadMemory($0, Int32(buf.count), nil, nil, cfhir_safe_parse_options()) { xmlFreeDoc(doc) }
+                if let doc = xmlReadMemory($0, Int32(buf.count), nil, nil, cfhir_safe_parse_options()) {
+                    xmlFreeDoc(doc)
+                }
             }
         }
     }

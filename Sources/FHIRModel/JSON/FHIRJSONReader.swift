@@ -17,7 +17,7 @@ public struct FHIRJSONReader: Sendable {
     public func readResource(_ bytes: [UInt8]) throws(FHIRFormatError) -> Element {
         let node = try JSONParser(limits: limits).parse(bytes)
         var builder = JSONTreeBuilder(registry: registry)
-        let element = builder.readResource(node, path: nil, name: nil)
+        let element = builder.readResource(node, name: nil)
         let errors = builder.issues.filter { $0.severity != .warning }
         if !errors.isEmpty || element == nil {
             let locator = SourceLocator(bytes)
@@ -49,284 +49,263 @@ extension ParseIssue {
 }
 
 /// Walks a parsed JSON value with the structure definitions and builds the element tree.
+///
+/// The location of the element being read is kept as a stack of segments and turned into a string only when
+/// an issue is reported, so reading valid content builds no path strings.
 struct JSONTreeBuilder {
     let registry: StructureRegistry
     var issues: [ParseIssue] = []
+    private var pathStack: [PathSegment] = []
 
     init(registry: StructureRegistry) {
         self.registry = registry
     }
 
-    mutating func report(_ code: ParseIssueCode, _ message: String, path: String, offset: Int) {
+    mutating func report(_ code: ParseIssueCode, _ message: String, at offset: Int, child: String? = nil) {
+        var path = PathSegment.render(pathStack)
+        if let child { path += path.isEmpty ? child : "." + child }
         issues.append(ParseIssue(code: code, message: message, path: path, line: offset >= 0 ? offset : nil))
     }
 
-    mutating func readResource(_ node: JSONNode, path: String?, name: String?) -> Element? {
+    mutating func readResource(_ node: JSONNode, name: String?) -> Element? {
         guard case .object(let members) = node.value else {
-            report(
-                .jsonWrongType, "a resource must be a JSON object, found \(node.value.kindName)", path: path ?? "",
-                offset: node.offset)
+            report(.jsonWrongType, "a resource must be a JSON object, found \(node.value.kindName)", at: node.offset)
             return nil
         }
         guard let rtNode = members.first(where: { $0.key == "resourceType" }) else {
-            report(.missingResourceType, "resourceType is missing", path: path ?? "", offset: node.offset)
+            report(.missingResourceType, "resourceType is missing", at: node.offset)
             return nil
         }
         guard case .string(let rt) = rtNode.node.value else {
-            report(.jsonWrongType, "resourceType must be a string", path: path ?? "", offset: rtNode.node.offset)
+            report(.jsonWrongType, "resourceType must be a string", at: rtNode.node.offset)
             return nil
         }
         guard let type = registry.type(named: rt), type.kind == .resource else {
-            report(.unknownResourceType, "unknown resource type '\(rt)'", path: path ?? "", offset: rtNode.node.offset)
+            report(.unknownResourceType, "unknown resource type '\(rt)'", at: rtNode.node.offset)
             return nil
         }
         if type.isAbstract {
-            report(.abstractResourceType, "'\(rt)' is abstract", path: path ?? "", offset: rtNode.node.offset)
+            report(.abstractResourceType, "'\(rt)' is abstract", at: rtNode.node.offset)
             return nil
         }
-        let children = readMembers(members, context: type.root, path: path ?? rt, isResource: true)
+        let isRoot = pathStack.isEmpty
+        if isRoot { pathStack.append(PathSegment(name: rt)) }
+        defer { if isRoot { pathStack.removeLast() } }
+        let children = readMembers(members, context: type.root, isResource: true)
         return Element(name: name ?? rt, type: rt, children: children)
     }
 
     private struct Group {
-        var definition: ElementDefinition
-        var type: String
-        var wireName: String
+        var wire: WireChild
         var value: JSONNode?
         var extensions: JSONNode?
     }
 
     mutating func readMembers(
-        _ members: [JSONMember], context: ElementDefinition, path: String, isResource: Bool = false,
-        primitiveSide: Bool = false
+        _ members: [JSONMember], context: ElementDefinition, isResource: Bool = false, primitiveSide: Bool = false
     ) -> [Element] {
         var groups: [Group] = []
+        groups.reserveCapacity(members.count)
         for m in members {
             if isResource && m.key == "resourceType" { continue }
-            var key = Substring(m.key)
-            let isExtensionSide = key.hasPrefix("_")
-            if isExtensionSide { key = key.dropFirst() }
-            let wire = String(key)
-            guard let (def, type) = context.childrenByWireName[wire],
-                !(primitiveSide && def.name == "value")
+            let isExtensionSide = m.key.utf8.first == UInt8(ascii: "_")
+            let wireName = isExtensionSide ? String(m.key.dropFirst()) : m.key
+            guard let wire = context.childrenByWireName[wireName],
+                !(primitiveSide && wire.definition.name == "value")
             else {
-                report(.unknownElement, "unknown element '\(m.key)'", path: path + "." + m.key, offset: m.keyOffset)
+                report(.unknownElement, "unknown element '\(m.key)'", at: m.keyOffset, child: m.key)
                 continue
             }
-            if isExtensionSide && (!registry.isPrimitive(type) || def.isXMLAttribute) {
+            if isExtensionSide && wire.kind != .primitive {
                 report(
-                    .unknownElement, "'\(m.key)' is not allowed: '\(wire)' is not a primitive",
-                    path: path + "." + m.key,
-                    offset: m.keyOffset)
+                    .unknownElement, "'\(m.key)' is not allowed: '\(wireName)' is not a primitive", at: m.keyOffset,
+                    child: m.key)
                 continue
             }
-            if let gi = groups.firstIndex(where: { $0.definition === def }) {
-                if groups[gi].type != type {
+            if let gi = groups.firstIndex(where: { $0.wire.definition === wire.definition }) {
+                if groups[gi].wire.type != wire.type {
                     report(
                         .multipleChoiceValues,
-                        "only one of the choices of '\(def.name)[x]' may be present ('\(groups[gi].wireName)' and '\(wire)')",
-                        path: path + "." + wire, offset: m.keyOffset)
+                        "only one of the choices of '\(wire.definition.name)[x]' may be present ('\(groups[gi].wire.wireName)' and '\(wireName)')",
+                        at: m.keyOffset, child: wireName)
                     continue
                 }
                 if isExtensionSide { groups[gi].extensions = m.node } else { groups[gi].value = m.node }
             } else {
                 groups.append(
-                    Group(
-                        definition: def, type: type, wireName: wire, value: isExtensionSide ? nil : m.node,
-                        extensions: isExtensionSide ? m.node : nil))
+                    Group(wire: wire, value: isExtensionSide ? nil : m.node, extensions: isExtensionSide ? m.node : nil)
+                )
             }
         }
-        groups.sort { $0.definition.order < $1.definition.order }  // stable: one group per definition
+        // Stable: one group per definition, so equal orders cannot occur.
+        if !groups.isSorted(by: { $0.wire.definition.order }) {
+            groups.sort { $0.wire.definition.order < $1.wire.definition.order }
+        }
         var out: [Element] = []
+        out.reserveCapacity(groups.count)
         for g in groups {
-            let childPath = path + "." + g.wireName
-            if registry.isPrimitive(g.type) {
-                readPrimitiveGroup(
-                    g.definition, type: g.type, value: g.value, extensions: g.extensions,
-                    path: childPath, into: &out)
-            } else {
-                guard let node = g.value else { continue }
-                for (item, itemPath) in items(of: node, definition: g.definition, path: childPath) {
-                    if let e = readComplex(item, definition: g.definition, type: g.type, path: itemPath) {
-                        out.append(e)
-                    }
-                }
+            pathStack.append(PathSegment(name: g.wire.wireName))
+            switch g.wire.kind {
+            case .primitive, .attribute, .xhtml:
+                readPrimitiveGroup(g.wire, value: g.value, extensions: g.extensions, into: &out)
+            case .complex, .resource:
+                if let node = g.value { readComplexGroup(g.wire, node: node, into: &out) }
             }
+            pathStack.removeLast()
         }
         return out
     }
 
-    /// The nodes of an element: the array items when it repeats, the value itself otherwise.
-    mutating func items(of node: JSONNode, definition: ElementDefinition, path: String) -> [(JSONNode, String)] {
-        if definition.isArray {
+    mutating func readComplexGroup(_ wire: WireChild, node: JSONNode, into out: inout [Element]) {
+        let def = wire.definition
+        if def.isArray {
             guard case .array(let list) = node.value else {
-                report(
-                    .jsonArrayExpected, "'\(definition.name)' repeats: an array is expected", path: path,
-                    offset: node.offset)
-                return [(node, path)]
+                report(.jsonArrayExpected, "'\(def.name)' repeats: an array is expected", at: node.offset)
+                if let e = readComplex(node, wire: wire) { out.append(e) }
+                return
             }
-            if list.isEmpty {
-                report(.jsonEmptyValue, "empty array", path: path, offset: node.offset)
+            if list.isEmpty { report(.jsonEmptyValue, "empty array", at: node.offset) }
+            for (i, item) in list.enumerated() {
+                pathStack[pathStack.count - 1].index = i
+                if let e = readComplex(item, wire: wire) { out.append(e) }
             }
-            return list.enumerated().map { ($1, "\(path)[\($0)]") }
+        } else {
+            if case .array = node.value {
+                report(.jsonArrayNotExpected, "'\(def.name)' does not repeat: an array is not allowed", at: node.offset)
+                return
+            }
+            if let e = readComplex(node, wire: wire) { out.append(e) }
         }
-        if case .array = node.value {
-            report(
-                .jsonArrayNotExpected, "'\(definition.name)' does not repeat: an array is not allowed", path: path,
-                offset: node.offset)
-            return []
-        }
-        return [(node, path)]
     }
 
-    mutating func readComplex(_ node: JSONNode, definition: ElementDefinition, type: String, path: String) -> Element? {
-        if registry.holdsResource(type) {
-            return readResource(node, path: path, name: definition.name)
+    mutating func readComplex(_ node: JSONNode, wire: WireChild) -> Element? {
+        let name = wire.definition.name
+        if wire.kind == .resource {
+            return readResource(node, name: name)
         }
         guard case .object(let members) = node.value else {
             let code: ParseIssueCode = node.value == .null ? .jsonNullNotAllowed : .jsonWrongType
-            report(
-                code, "'\(definition.name)' must be an object, found \(node.value.kindName)", path: path,
-                offset: node.offset)
+            report(code, "'\(name)' must be an object, found \(node.value.kindName)", at: node.offset)
             return nil
         }
         if members.isEmpty {
-            report(.jsonEmptyValue, "empty object", path: path, offset: node.offset)
+            report(.jsonEmptyValue, "empty object", at: node.offset)
             return nil
         }
-        guard let context = registry.childContext(of: definition, type: type) else {
-            report(.unknownElement, "no definition for type '\(type)'", path: path, offset: node.offset)
+        guard let context = wire.context else {
+            report(.unknownElement, "no definition for type '\(wire.type)'", at: node.offset)
             return nil
         }
-        let children = readMembers(members, context: context, path: path)
+        let children = readMembers(members, context: context)
         if children.isEmpty { return nil }
-        return Element(name: definition.name, type: type, children: children)
+        return Element(name: name, type: wire.type, children: children)
     }
 
     mutating func readPrimitiveGroup(
-        _ def: ElementDefinition, type: String, value: JSONNode?, extensions: JSONNode?, path: String,
-        into out: inout [Element]
+        _ wire: WireChild, value: JSONNode?, extensions: JSONNode?, into out: inout [Element]
     ) {
+        let def = wire.definition
         if def.isArray {
-            var values: [JSONNode?] = []
-            var exts: [JSONNode?] = []
+            var values: [JSONNode] = []
+            var exts: [JSONNode] = []
             if let value {
                 guard case .array(let list) = value.value else {
-                    report(
-                        .jsonArrayExpected, "'\(def.name)' repeats: an array is expected", path: path,
-                        offset: value.offset)
+                    report(.jsonArrayExpected, "'\(def.name)' repeats: an array is expected", at: value.offset)
                     return
                 }
-                if list.isEmpty { report(.jsonEmptyValue, "empty array", path: path, offset: value.offset) }
+                if list.isEmpty { report(.jsonEmptyValue, "empty array", at: value.offset) }
                 values = list
             }
             if let extensions {
                 guard case .array(let list) = extensions.value else {
                     report(
                         .jsonArrayExpected, "'_\(def.name)' must be an array aligned with '\(def.name)'",
-                        path: path, offset: extensions.offset)
+                        at: extensions.offset)
                     return
                 }
                 exts = list
             }
             if value != nil && extensions != nil && values.count != exts.count {
                 report(
-                    .jsonArrayMismatch,
-                    "'\(def.name)' has \(values.count) items but '_\(def.name)' has \(exts.count)", path: path,
-                    offset: extensions!.offset)
+                    .jsonArrayMismatch, "'\(def.name)' has \(values.count) items but '_\(def.name)' has \(exts.count)",
+                    at: extensions!.offset)
                 return
             }
             for i in 0..<max(values.count, exts.count) {
+                pathStack[pathStack.count - 1].index = i
                 let v = i < values.count ? values[i] : nil
                 let e = i < exts.count ? exts[i] : nil
-                if let p = readPrimitive(def, type: type, value: v, extensions: e, path: "\(path)[\(i)]") {
-                    out.append(p)
-                }
+                if let p = readPrimitive(wire, value: v, extensions: e) { out.append(p) }
             }
         } else {
             for node in [value, extensions].compactMap({ $0 }) {
                 if case .array = node.value {
                     report(
-                        .jsonArrayNotExpected, "'\(def.name)' does not repeat: an array is not allowed",
-                        path: path, offset: node.offset)
+                        .jsonArrayNotExpected, "'\(def.name)' does not repeat: an array is not allowed", at: node.offset
+                    )
                     return
                 }
             }
-            if let p = readPrimitive(def, type: type, value: value, extensions: extensions, path: path) {
-                out.append(p)
-            }
+            if let p = readPrimitive(wire, value: value, extensions: extensions) { out.append(p) }
         }
     }
 
-    mutating func readPrimitive(
-        _ def: ElementDefinition, type: String, value: JSONNode?, extensions: JSONNode?, path: String
-    ) -> Element? {
-        var element = Element(name: def.name, type: type)
+    mutating func readPrimitive(_ wire: WireChild, value: JSONNode?, extensions: JSONNode?) -> Element? {
+        var element = Element(name: wire.definition.name, type: wire.type)
         var offset = value?.offset ?? extensions?.offset ?? -1
         if let value, value.value != .null {
-            element.value = primitiveText(value, type: type, path: path)
+            element.value = primitiveText(value, type: wire.type, kind: wire.kind)
         }
         if let extensions, extensions.value != .null {
             offset = extensions.offset
-            if case .object(let members) = extensions.value, !members.isEmpty,
-                let root = registry.type(named: type)?.root
-            {
-                element.children = readMembers(members, context: root, path: path, primitiveSide: true)
+            if case .object(let members) = extensions.value, !members.isEmpty, let root = wire.context {
+                element.children = readMembers(members, context: root, primitiveSide: true)
             } else if case .object = extensions.value {
-                report(.jsonEmptyValue, "empty object", path: path, offset: extensions.offset)
+                report(.jsonEmptyValue, "empty object", at: extensions.offset)
             } else {
                 report(
-                    .jsonWrongType, "'_\(def.name)' must be an object with id and extension", path: path,
-                    offset: extensions.offset)
+                    .jsonWrongType, "'_\(wire.definition.name)' must be an object with id and extension",
+                    at: extensions.offset)
             }
         }
         if element.isEmpty {
             if value?.value == .null || extensions?.value == .null {
                 report(
                     .jsonNullNotAllowed, "null is only allowed to align a repeating primitive with its '_' array",
-                    path: path, offset: offset)
+                    at: offset)
             }
             return nil
         }
         return element
     }
 
-    mutating func primitiveText(_ node: JSONNode, type: String, path: String) -> String? {
+    mutating func primitiveText(_ node: JSONNode, type: String, kind: WireChild.Kind) -> String? {
+        let expectsNumber = type == "integer" || type == "decimal" || type == "positiveInt" || type == "unsignedInt"
         let text: String
-        switch (node.value, type) {
-        case (.bool(let b), "boolean"):
+        switch node.value {
+        case .bool(let b) where type == "boolean":
             text = b ? "true" : "false"
-        case (.number(let n), "integer"), (.number(let n), "positiveInt"), (.number(let n), "unsignedInt"),
-            (.number(let n), "decimal"):
+        case .number(let n) where expectsNumber:
             text = n
-        case (.string(let s), _) where !["boolean", "integer", "positiveInt", "unsignedInt", "decimal"].contains(type):
+        case .string(let s) where type != "boolean" && !expectsNumber:
             if s.isEmpty {
-                report(.jsonEmptyValue, "empty string", path: path, offset: node.offset)
+                report(.jsonEmptyValue, "empty string", at: node.offset)
                 return nil
             }
             text = s
         default:
-            let expected =
-                switch type {
-                case "boolean": "a JSON boolean"
-                case "integer", "positiveInt", "unsignedInt", "decimal": "a JSON number"
-                default: "a JSON string"
-                }
-            report(
-                .jsonWrongType, "\(type) value must be \(expected), found \(node.value.kindName)", path: path,
-                offset: node.offset)
+            let expected = type == "boolean" ? "a JSON boolean" : expectsNumber ? "a JSON number" : "a JSON string"
+            report(.jsonWrongType, "\(type) value must be \(expected), found \(node.value.kindName)", at: node.offset)
             return nil
         }
-        let checkType = type.hasPrefix("System.") ? "string" : type
-        if type == "xhtml" {
+        if kind == .xhtml {
             if let problem = XHTML.problem(text) {
-                report(.invalidXHTML, problem, path: path, offset: node.offset)
+                report(.invalidXHTML, problem, at: node.offset)
                 return nil
             }
-        } else if let problem = PrimitiveLexicon.problem(type: checkType, value: text) {
-            report(
-                .invalidPrimitive, "invalid \(type) '\(Self.excerpt(text))': \(problem)", path: path,
-                offset: node.offset)
+        } else if let problem = PrimitiveLexicon.problem(type: type.hasPrefix("System.") ? "string" : type, value: text)
+        {
+            report(.invalidPrimitive, "invalid \(type) '\(Self.excerpt(text))': \(problem)", at: node.offset)
             return nil
         }
         return text
@@ -336,5 +315,35 @@ struct JSONTreeBuilder {
     static func excerpt(_ s: String) -> String {
         let cleaned = String(s.unicodeScalars.map { $0.value < 0x20 ? Character("?") : Character($0) })
         return cleaned.count > 40 ? String(cleaned.prefix(40)) + "…" : cleaned
+    }
+}
+
+/// One step of an element location: a name and, for repeating elements, the index.
+struct PathSegment {
+    var name: String
+    var index: Int?
+
+    /// `Appointment.participant[1].actor`.
+    static func render(_ segments: [PathSegment]) -> String {
+        var s = ""
+        for seg in segments {
+            if !s.isEmpty { s += "." }
+            s += seg.name
+            if let i = seg.index { s += "[\(i)]" }
+        }
+        return s
+    }
+}
+
+extension Array {
+    /// Whether the array is in ascending order of `key`.
+    func isSorted(by key: (Element) -> Int) -> Bool {
+        var last = Int.min
+        for e in self {
+            let k = key(e)
+            if k < last { return false }
+            last = k
+        }
+        return true
     }
 }

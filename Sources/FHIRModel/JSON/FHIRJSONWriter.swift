@@ -30,117 +30,111 @@ public struct FHIRJSONWriter: Sendable {
         out.key("resourceType")
         out.string(resource.type)
         if let type = registry.type(named: resource.type) {
-            writeMembers(resource.children, context: type.root, to: &out, first: false)
+            var first = false
+            writeMembers(resource.children, context: type.root, to: &out, first: &first)
         }
         out.level -= 1
         out.newline()
         out.raw("}")
     }
 
-    /// Writes the children of one object as members (without braces); returns whether anything was written.
-    @discardableResult
-    func writeMembers(_ children: [Element], context: ElementDefinition, to out: inout JSONOutput, first: Bool) -> Bool
-    {
-        var first = first
-        let ordered = Element.inDefinitionOrder(children, context: context)
-        var i = 0
-        while i < ordered.count {
-            let name = ordered[i].name
-            let type = ordered[i].type
-            var j = i + 1
-            while j < ordered.count, ordered[j].name == name { j += 1 }
-            let group = ordered[i..<j]
-            i = j
-            guard let def = context.childrenByName[name] else { continue }
-            let wire = def.wireName(for: type)
-            if registry.isPrimitive(type) {
-                writePrimitiveGroup(group, wire: wire, def: def, to: &out, first: &first)
-            } else {
+    /// Writes the children of one object as members (without braces).
+    func writeMembers(_ children: [Element], context: ElementDefinition, to out: inout JSONOutput, first: inout Bool) {
+        for group in ElementGroups(children, context: context).groups {
+            guard let wire = group.wire else { continue }
+            switch wire.kind {
+            case .primitive, .attribute, .xhtml:
+                writePrimitiveGroup(group.elements, wire: wire, to: &out, first: &first)
+            case .complex, .resource:
                 if !first { out.raw(",") }
                 first = false
                 out.newline()
-                out.key(wire)
-                if def.isArray {
+                out.key(wire.wireName)
+                if wire.definition.isArray {
                     out.raw("[")
                     out.level += 1
-                    for (k, e) in group.enumerated() {
+                    for (k, e) in group.elements.enumerated() {
                         if k > 0 { out.raw(",") }
                         out.newline()
-                        writeComplex(e, def: def, to: &out)
+                        writeComplex(e, wire: wire, to: &out)
                     }
                     out.level -= 1
                     out.newline()
                     out.raw("]")
                 } else {
-                    writeComplex(group.first!, def: def, to: &out)
+                    writeComplex(group.elements[group.elements.startIndex], wire: wire, to: &out)
                 }
             }
         }
-        return !first
     }
 
-    func writeComplex(_ e: Element, def: ElementDefinition, to out: inout JSONOutput) {
-        if registry.holdsResource(e.type) && registry.type(named: e.type)?.kind == .resource {
+    func writeComplex(_ e: Element, wire: WireChild, to out: inout JSONOutput) {
+        if wire.kind == .resource {
             writeResource(e, to: &out)
             return
         }
         out.raw("{")
         out.level += 1
-        if let ctx = registry.childContext(of: def, type: e.type) {
-            writeMembers(e.children, context: ctx, to: &out, first: true)
+        if let ctx = wire.context {
+            var first = true
+            writeMembers(e.children, context: ctx, to: &out, first: &first)
         }
         out.level -= 1
         out.newline()
         out.raw("}")
     }
 
-    func writePrimitiveGroup(
-        _ group: ArraySlice<Element>, wire: String, def: ElementDefinition, to out: inout JSONOutput,
-        first: inout Bool
-    ) {
-        let hasValues = group.contains { $0.value != nil }
-        let hasExtras = group.contains { !$0.children.isEmpty }
-        let primitiveRoot = registry.type(named: group.first!.type)?.root
+    func writePrimitiveGroup(_ group: ArraySlice<Element>, wire: WireChild, to out: inout JSONOutput, first: inout Bool)
+    {
+        let isArray = wire.definition.isArray
+        var hasValues = false
+        var hasExtras = false
+        for e in group {
+            if e.value != nil { hasValues = true }
+            if !e.children.isEmpty { hasExtras = true }
+        }
         if hasValues {
             if !first { out.raw(",") }
             first = false
             out.newline()
-            out.key(wire)
-            if def.isArray {
+            out.key(wire.wireName)
+            if isArray {
                 out.raw("[")
-                for (k, e) in group.enumerated() {
+                var k = 0
+                for e in group {
                     if k > 0 { out.raw(",") }
                     if pretty { out.raw(" ") }
                     writePrimitiveValue(e, to: &out)
+                    k += 1
                 }
                 if pretty { out.raw(" ") }
                 out.raw("]")
             } else {
-                writePrimitiveValue(group.first!, to: &out)
+                writePrimitiveValue(group[group.startIndex], to: &out)
             }
         }
-        if hasExtras, let primitiveRoot {
+        if hasExtras, let root = wire.context {
             if !first { out.raw(",") }
             first = false
             out.newline()
-            out.key("_" + wire)
-            if def.isArray {
+            out.raw("\"_")
+            out.raw(wire.wireName)
+            out.raw(pretty ? "\": " : "\":")
+            if isArray {
                 out.raw("[")
                 out.level += 1
-                for (k, e) in group.enumerated() {
+                var k = 0
+                for e in group {
                     if k > 0 { out.raw(",") }
                     out.newline()
-                    if e.children.isEmpty {
-                        out.raw("null")
-                    } else {
-                        writeExtras(e, root: primitiveRoot, to: &out)
-                    }
+                    if e.children.isEmpty { out.raw("null") } else { writeExtras(e, root: root, to: &out) }
+                    k += 1
                 }
                 out.level -= 1
                 out.newline()
                 out.raw("]")
             } else {
-                writeExtras(group.first!, root: primitiveRoot, to: &out)
+                writeExtras(group[group.startIndex], root: root, to: &out)
             }
         }
     }
@@ -148,7 +142,8 @@ public struct FHIRJSONWriter: Sendable {
     func writeExtras(_ e: Element, root: ElementDefinition, to out: inout JSONOutput) {
         out.raw("{")
         out.level += 1
-        writeMembers(e.children, context: root, to: &out, first: true)
+        var first = true
+        writeMembers(e.children, context: root, to: &out, first: &first)
         out.level -= 1
         out.newline()
         out.raw("}")

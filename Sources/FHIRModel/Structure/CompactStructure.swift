@@ -74,18 +74,6 @@ enum CompactStructure {
                 def.children = t.children
             }
         }
-        for def in defs where byPath[def.path] === def {
-            for child in def.children {
-                def.childrenByName[child.name] = child
-                if child.isChoice {
-                    for t in child.types { def.childrenByWireName[child.wireName(for: t.code)] = (child, t.code) }
-                } else {
-                    let type =
-                        child.types.first?.code ?? (child.contentReference != nil ? "BackboneElement" : "Element")
-                    def.childrenByWireName[child.name] = (child, type)
-                }
-            }
-        }
         return TypeDefinition(
             url: url, name: name, kind: kind, isAbstract: v["abstract"]?.value == .bool(true),
             baseType: v["base"]?.value.stringValue, valueRegex: v["regex"]?.value.stringValue, root: root,

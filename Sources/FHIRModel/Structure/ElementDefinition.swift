@@ -34,7 +34,9 @@ public final class ElementDefinition: @unchecked Sendable {
     /// Children by element name (choice elements under their base name).
     public internal(set) var childrenByName: [String: ElementDefinition] = [:]
     /// Children by the name used on the wire: `valueQuantity` → (value[x], Quantity); `status` → (status, code).
-    public internal(set) var childrenByWireName: [String: (definition: ElementDefinition, type: String)] = [:]
+    public internal(set) var childrenByWireName: [String: WireChild] = [:]
+    /// This element's wire form for each of its types (one entry unless it is a choice).
+    public internal(set) var wires: [WireChild] = []
 
     init(
         path: String, min: Int, max: Int?, isArray: Bool, types: [TypeReference], isXMLAttribute: Bool,
@@ -70,6 +72,36 @@ public final class ElementDefinition: @unchecked Sendable {
         return name + type.prefix(1).uppercased() + type.dropFirst()
     }
 
+    /// The wire form of this element holding a value of `type`.
+    public func wire(for type: String) -> WireChild? {
+        if wires.count == 1 { return wires[0] }
+        return wires.first { $0.type == type }
+    }
+
     /// The only type, when the element is not a choice.
     public var singleType: String? { types.count == 1 ? types[0].code : nil }
+}
+
+/// How a value of one type sits on the wire: what reads and writes need, resolved once at load time.
+public struct WireChild: Sendable {
+    public enum Kind: Sendable {
+        /// A FHIR primitive (value + id/extension children).
+        case primitive
+        /// A plain value that is an XML attribute (`Element.id`, `Extension.url`).
+        case attribute
+        /// The narrative div.
+        case xhtml
+        /// A datatype or backbone element.
+        case complex
+        /// A whole resource (`contained`, `Bundle.entry.resource`).
+        case resource
+    }
+
+    public let definition: ElementDefinition
+    public let type: String
+    public let wireName: String
+    public let kind: Kind
+    /// Whose children describe the value: the inline backbone element, the datatype's root or the primitive's
+    /// root; nil for resources (chosen by their type) and attributes.
+    public let context: ElementDefinition?
 }

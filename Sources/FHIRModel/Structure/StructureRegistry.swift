@@ -17,6 +17,40 @@ public final class StructureRegistry: Sendable {
         }
         self.types = byName
         self.typesByURL = byURL
+        for t in types { link(t) }
+    }
+
+    /// Resolves, for every element of `type`, the wire form of each child and type (see ``WireChild``).
+    private func link(_ type: TypeDefinition) {
+        for def in type.elementsByPath.values where !def.children.isEmpty || def === type.root {
+            for child in def.children where child.wires.isEmpty {
+                let codes =
+                    child.types.isEmpty
+                    ? [child.contentReference != nil ? "BackboneElement" : "Element"] : child.types.map(\.code)
+                child.wires = codes.map { code in
+                    let kind: WireChild.Kind
+                    let context: ElementDefinition?
+                    if child.isXMLAttribute {
+                        (kind, context) = (.attribute, nil)
+                    } else if code == "xhtml" {
+                        (kind, context) = (.xhtml, nil)
+                    } else if isPrimitive(code) {
+                        (kind, context) = (.primitive, types[code]?.root)
+                    } else if holdsResource(code) {
+                        (kind, context) = (.resource, nil)
+                    } else {
+                        (kind, context) = (.complex, child.hasInlineChildren ? child : types[code]?.root)
+                    }
+                    return WireChild(
+                        definition: child, type: code, wireName: child.wireName(for: code), kind: kind, context: context
+                    )
+                }
+            }
+            for child in def.children {
+                def.childrenByName[child.name] = child
+                for w in child.wires { def.childrenByWireName[w.wireName] = w }
+            }
+        }
     }
 
     /// The definition of the type named `name` (`Appointment`, `Coding`, `date`).

@@ -70,7 +70,7 @@ public struct FHIRXMLReader: Sendable {
         }
         var walker = XMLTreeWalker(registry: registry, maxDepth: limits.maxDepth)
         let root = xmlDocGetRootElement(doc)!
-        let element = walker.readResource(root, path: nil, name: nil, depth: 1)
+        let element = walker.readResource(root, name: nil, depth: 1)
         if walker.issues.contains(where: { $0.severity != .warning }) || element == nil {
             let ordered = walker.issues.enumerated().sorted { a, b in
                 (a.element.line ?? 0, a.offset) < (b.element.line ?? 0, b.offset)
@@ -87,29 +87,35 @@ public struct FHIRXMLReader: Sendable {
 }
 
 /// Walks a libxml2 tree with the structure definitions.
+///
+/// Locations are a stack of segments rendered only when an issue is reported; names and namespaces are
+/// compared on libxml2's own strings, so valid content costs no string conversions beyond values.
 struct XMLTreeWalker {
     let registry: StructureRegistry
     let maxDepth: Int
     var issues: [ParseIssue] = []
     var stopped = false
+    private var pathStack: [PathSegment] = []
 
     init(registry: StructureRegistry, maxDepth: Int) {
         self.registry = registry
         self.maxDepth = maxDepth
     }
 
-    mutating func report(_ code: ParseIssueCode, _ message: String, path: String, node: xmlNodePtr?) {
+    mutating func report(
+        _ code: ParseIssueCode, _ message: String, node: xmlNodePtr?, child: String? = nil,
+        severity: ParseIssue.Severity = .error
+    ) {
+        var path = PathSegment.render(pathStack)
+        if let child { path += path.isEmpty ? child : "." + child }
         let line = node.map { Int(xmlGetLineNo($0)) }.flatMap { $0 > 0 ? $0 : nil }
-        issues.append(ParseIssue(code: code, message: message, path: path, line: line))
+        issues.append(ParseIssue(code: code, severity: severity, message: message, path: path, line: line))
     }
 
-    mutating func checkDepth(_ depth: Int, node: xmlNodePtr, path: String) -> Bool {
+    mutating func checkDepth(_ depth: Int, node: xmlNodePtr) -> Bool {
         if depth > maxDepth {
             if !stopped {
-                issues.append(
-                    ParseIssue(
-                        code: .tooDeep, severity: .fatal, message: "nesting deeper than the limit of \(maxDepth)",
-                        path: path, line: Int(xmlGetLineNo(node))))
+                report(.tooDeep, "nesting deeper than the limit of \(maxDepth)", node: node, severity: .fatal)
             }
             stopped = true
             return false
@@ -117,59 +123,62 @@ struct XMLTreeWalker {
         return true
     }
 
-    mutating func readResource(_ node: xmlNodePtr, path: String?, name: String?, depth: Int) -> Element? {
+    mutating func readResource(_ node: xmlNodePtr, name: String?, depth: Int) -> Element? {
         let rt = SafeXML.name(node)
-        guard SafeXML.namespace(node) == SafeXML.fhirNamespace else {
-            report(.xmlWrongNamespace, "element '\(rt)' is not in the FHIR namespace", path: path ?? rt, node: node)
+        guard SafeXML.isFHIR(node) else {
+            report(.xmlWrongNamespace, "element '\(rt)' is not in the FHIR namespace", node: node)
             return nil
         }
         guard let type = registry.type(named: rt), type.kind == .resource else {
-            report(.unknownResourceType, "unknown resource type '\(rt)'", path: path ?? "", node: node)
+            report(.unknownResourceType, "unknown resource type '\(rt)'", node: node)
             return nil
         }
         if type.isAbstract {
-            report(.abstractResourceType, "'\(rt)' is abstract", path: path ?? "", node: node)
+            report(.abstractResourceType, "'\(rt)' is abstract", node: node)
             return nil
         }
-        guard checkDepth(depth, node: node, path: path ?? rt) else { return nil }
-        let children = readChildren(node, context: type.root, path: path ?? rt, depth: depth, isResource: true)
+        guard checkDepth(depth, node: node) else { return nil }
+        let isRoot = pathStack.isEmpty
+        if isRoot { pathStack.append(PathSegment(name: rt)) }
+        defer { if isRoot { pathStack.removeLast() } }
+        let children = readChildren(node, context: type.root, depth: depth)
         return Element(name: name ?? rt, type: rt, children: children)
     }
 
     /// Reads attributes and child elements of `node` as children described by `context`.
-    mutating func readChildren(
-        _ node: xmlNodePtr, context: ElementDefinition, path: String, depth: Int, isResource: Bool = false,
-        primitiveSide: Bool = false
-    ) -> [Element] {
+    mutating func readChildren(_ node: xmlNodePtr, context: ElementDefinition, depth: Int, primitiveSide: Bool = false)
+        -> [Element]
+    {
         var out: [Element] = []
         var attr = node.pointee.properties
         while let a = attr {
             attr = a.pointee.next
-            let an = String(cString: a.pointee.name)
-            if let ns = a.pointee.ns, let href = ns.pointee.href {
-                let nsText = String(cString: href)
-                if nsText == "http://www.w3.org/2001/XMLSchema-instance" { continue }
+            if let ns = a.pointee.ns {
+                if SafeXML.isSchemaInstance(ns) { continue }
                 report(
-                    .xmlUnexpectedAttribute, "unexpected attribute '\(an)' in namespace \(nsText)",
-                    path: path, node: node)
+                    .xmlUnexpectedAttribute, "unexpected attribute '\(String(cString: a.pointee.name))' in a namespace",
+                    node: node)
                 continue
             }
-            if primitiveSide && an == "value" { continue }
+            if primitiveSide && SafeXML.equals(a.pointee.name, "value") { continue }
+            let an = String(cString: a.pointee.name)
             if let def = context.childrenByName[an], def.isXMLAttribute {
                 let value = SafeXML.attributeValue(a)
                 let type = def.singleType ?? "string"
                 if let problem = PrimitiveLexicon.problem(type: type, value: value) {
                     report(
                         .invalidPrimitive, "invalid \(type) '\(JSONTreeBuilder.excerpt(value))': \(problem)",
-                        path: path + "." + an, node: node)
+                        node: node,
+                        child: an)
                 } else {
                     out.append(Element(name: an, type: type, value: value))
                 }
             } else {
-                report(.xmlUnexpectedAttribute, "unexpected attribute '\(an)'", path: path, node: node)
+                report(.xmlUnexpectedAttribute, "unexpected attribute '\(an)'", node: node)
             }
         }
-        var counts: [ObjectIdentifier: (type: String, count: Int)] = [:]
+        // (definition, type, count) of each element seen, to refuse repeats and mixed choices.
+        var seen: [(definition: ElementDefinition, type: String, count: Int)] = []
         var child = node.pointee.children
         while let c = child {
             child = c.pointee.next
@@ -178,91 +187,87 @@ struct XMLTreeWalker {
             case XML_ELEMENT_NODE:
                 break
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = c.pointee.content,
-                    !String(cString: content).utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
-                {
+                if !SafeXML.isBlank(c) {
                     report(
                         .xmlUnexpectedText, "text content is not allowed here (values go in the value attribute)",
-                        path: path, node: c)
+                        node: c)
                 }
                 continue
             default:
                 continue
             }
-            let wire = SafeXML.name(c)
-            let ns = SafeXML.namespace(c)
-            guard let (def, type) = context.childrenByWireName[wire], !(primitiveSide && def.name == "value") else {
-                report(.unknownElement, "unknown element '\(wire)'", path: path + "." + wire, node: c)
+            let wireName = SafeXML.name(c)
+            guard let wire = context.childrenByWireName[wireName], !(primitiveSide && wire.definition.name == "value")
+            else {
+                report(.unknownElement, "unknown element '\(wireName)'", node: c, child: wireName)
                 continue
             }
-            let expectedNS = type == "xhtml" ? XHTML.namespace : SafeXML.fhirNamespace
-            guard ns == expectedNS else {
+            let def = wire.definition
+            let namespaceOK = wire.kind == .xhtml ? SafeXML.isXHTML(c) : SafeXML.isFHIR(c)
+            guard namespaceOK else {
+                let expected = wire.kind == .xhtml ? XHTML.namespace : SafeXML.fhirNamespace
                 report(
-                    .xmlWrongNamespace, "element '\(wire)' must be in the namespace \(expectedNS)",
-                    path: path + "." + wire, node: c)
+                    .xmlWrongNamespace, "element '\(wireName)' must be in the namespace \(expected)", node: c,
+                    child: wireName)
                 continue
             }
-            if def.isXMLAttribute {
-                report(
-                    .unknownElement, "'\(wire)' must be an attribute, not an element", path: path + "." + wire,
-                    node: c)
+            if wire.kind == .attribute {
+                report(.unknownElement, "'\(wireName)' must be an attribute, not an element", node: c, child: wireName)
                 continue
             }
-            let key = ObjectIdentifier(def)
-            let previous = counts[key]
-            if let previous, previous.type != type {
-                report(
-                    .multipleChoiceValues, "only one of the choices of '\(def.name)[x]' may be present",
-                    path: path + "." + wire, node: c)
-                continue
+            var index = 0
+            if let k = seen.firstIndex(where: { $0.definition === def }) {
+                if seen[k].type != wire.type {
+                    report(
+                        .multipleChoiceValues, "only one of the choices of '\(def.name)[x]' may be present", node: c,
+                        child: wireName)
+                    continue
+                }
+                index = seen[k].count
+                if !def.isArray {
+                    report(.xmlRepeated, "'\(wireName)' does not repeat", node: c, child: wireName)
+                    continue
+                }
+                seen[k].count += 1
+            } else {
+                seen.append((def, wire.type, 1))
             }
-            let index = previous?.count ?? 0
-            if index > 0 && !def.isArray {
-                report(.xmlRepeated, "'\(wire)' does not repeat", path: path + "." + wire, node: c)
-                continue
-            }
-            counts[key] = (type, index + 1)
-            let childPath = def.isArray ? "\(path).\(wire)[\(index)]" : "\(path).\(wire)"
-            if let e = readElement(c, def: def, type: type, path: childPath, depth: depth + 1) {
-                out.append(e)
-            }
+            pathStack.append(PathSegment(name: wireName, index: def.isArray ? index : nil))
+            if let e = readElement(c, wire: wire, depth: depth + 1) { out.append(e) }
+            pathStack.removeLast()
         }
         return Element.inDefinitionOrder(out, context: context)
     }
 
-    mutating func readElement(_ node: xmlNodePtr, def: ElementDefinition, type: String, path: String, depth: Int)
-        -> Element?
-    {
-        guard checkDepth(depth, node: node, path: path) else { return nil }
-        if type == "xhtml" {
-            return Element(name: def.name, type: type, value: XHTML.serialize(node, forXML: false))
-        }
-        if registry.isPrimitive(type) {
-            var element = Element(name: def.name, type: type)
+    mutating func readElement(_ node: xmlNodePtr, wire: WireChild, depth: Int) -> Element? {
+        guard checkDepth(depth, node: node) else { return nil }
+        let name = wire.definition.name
+        switch wire.kind {
+        case .xhtml:
+            return Element(name: name, type: wire.type, value: XHTML.serialize(node, forXML: false))
+        case .primitive, .attribute:
+            var element = Element(name: name, type: wire.type)
             if let raw = xmlGetNoNsProp(node, "value") {
                 let value = String(cString: raw)
                 cfhir_free_string(raw)
-                let checkType = type.hasPrefix("System.") ? "string" : type
+                let checkType = wire.type.hasPrefix("System.") ? "string" : wire.type
                 if let problem = PrimitiveLexicon.problem(type: checkType, value: value) {
                     report(
-                        .invalidPrimitive, "invalid \(type) '\(JSONTreeBuilder.excerpt(value))': \(problem)",
-                        path: path, node: node)
+                        .invalidPrimitive, "invalid \(wire.type) '\(JSONTreeBuilder.excerpt(value))': \(problem)",
+                        node: node)
                     return nil
                 }
                 element.value = value
             }
-            if let root = registry.type(named: type)?.root {
-                element.children = readChildren(node, context: root, path: path, depth: depth, primitiveSide: true)
+            if let root = wire.context {
+                element.children = readChildren(node, context: root, depth: depth, primitiveSide: true)
             }
             if element.isEmpty {
-                report(
-                    .xmlMissingValue, "'\(def.name)' has neither a value attribute nor extensions", path: path,
-                    node: node)
+                report(.xmlMissingValue, "'\(name)' has neither a value attribute nor extensions", node: node)
                 return nil
             }
             return element
-        }
-        if registry.holdsResource(type) {
+        case .resource:
             var resources: [xmlNodePtr] = []
             var c = node.pointee.children
             while let n = c {
@@ -270,24 +275,21 @@ struct XMLTreeWalker {
                 c = n.pointee.next
             }
             guard resources.count == 1 else {
-                report(
-                    .xmlResourceWrapper, "'\(def.name)' must hold exactly one resource element", path: path,
-                    node: node)
+                report(.xmlResourceWrapper, "'\(name)' must hold exactly one resource element", node: node)
                 return nil
             }
-            return readResource(resources[0], path: path, name: def.name, depth: depth + 1)
-        }
-        guard let context = registry.childContext(of: def, type: type) else {
-            report(.unknownElement, "no definition for type '\(type)'", path: path, node: node)
-            return nil
-        }
-        let children = readChildren(node, context: context, path: path, depth: depth)
-        if children.isEmpty {
-            if !stopped {
-                report(.elementWithoutContent, "'\(def.name)' has no content", path: path, node: node)
+            return readResource(resources[0], name: name, depth: depth + 1)
+        case .complex:
+            guard let context = wire.context else {
+                report(.unknownElement, "no definition for type '\(wire.type)'", node: node)
+                return nil
             }
-            return nil
+            let children = readChildren(node, context: context, depth: depth)
+            if children.isEmpty {
+                if !stopped { report(.elementWithoutContent, "'\(name)' has no content", node: node) }
+                return nil
+            }
+            return Element(name: name, type: wire.type, children: children)
         }
-        return Element(name: def.name, type: type, children: children)
     }
 }

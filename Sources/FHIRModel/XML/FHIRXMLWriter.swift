@@ -51,58 +51,53 @@ public struct FHIRXMLWriter: Sendable {
 
     /// Writes the element children (not the attribute ones) in definition order.
     func writeChildElements(_ children: [Element], context: ElementDefinition, to out: inout XMLOutput) {
-        for e in Element.inDefinitionOrder(children, context: context) {
-            guard let def = context.childrenByName[e.name], !def.isXMLAttribute else { continue }
-            writeElement(e, def: def, to: &out)
+        for group in ElementGroups(children, context: context).groups {
+            guard let wire = group.wire, wire.kind != .attribute else { continue }
+            for e in group.elements { writeElement(e, wire: wire, to: &out) }
         }
     }
 
-    func writeElement(_ e: Element, def: ElementDefinition, to out: inout XMLOutput) {
-        let wire = def.wireName(for: e.type)
-        if e.type == "xhtml" {
+    func writeElement(_ e: Element, wire: WireChild, to out: inout XMLOutput) {
+        switch wire.kind {
+        case .attribute:
+            return
+        case .xhtml:
             out.indent()
             out.raw(XHTML.markupForXML(e.value ?? "") ?? "<div xmlns=\"http://www.w3.org/1999/xhtml\"/>")
-            return
-        }
-        if registry.holdsResource(e.type) && registry.type(named: e.type)?.kind == .resource {
+        case .resource:
             out.indent()
-            out.raw("<\(wire)>")
+            out.startTag(wire.wireName)
+            out.raw(">")
             out.level += 1
             writeResource(e, isRoot: false, to: &out)
             out.level -= 1
             out.indent()
-            out.raw("</\(wire)>")
-            return
-        }
-        out.indent()
-        out.raw("<")
-        out.raw(wire)
-        let context: ElementDefinition? =
-            registry.isPrimitive(e.type)
-            ? registry.type(named: e.type)?.root : registry.childContext(of: def, type: e.type)
-        var hasElements = false
-        for c in e.children {
-            if let cd = context?.childrenByName[c.name], cd.isXMLAttribute {
-                out.attribute(c.name, c.value ?? "")
-            } else {
-                hasElements = true
+            out.endTag(wire.wireName)
+        case .primitive, .complex:
+            out.indent()
+            out.startTag(wire.wireName)
+            var hasElements = false
+            for c in e.children {
+                if c.name == "id" || c.name == "url", wire.context?.childrenByName[c.name]?.isXMLAttribute == true {
+                    out.attribute(c.name, c.value ?? "")
+                } else {
+                    hasElements = true
+                }
             }
+            if wire.kind == .primitive, let v = e.value {
+                out.attribute("value", e.type == "positiveInt" && v.hasPrefix("+") ? String(v.dropFirst()) : v)
+            }
+            guard hasElements, let context = wire.context else {
+                out.raw("/>")
+                return
+            }
+            out.raw(">")
+            out.level += 1
+            writeChildElements(e.children, context: context, to: &out)
+            out.level -= 1
+            out.indent()
+            out.endTag(wire.wireName)
         }
-        if let v = e.value, registry.isPrimitive(e.type) {
-            out.attribute("value", e.type == "positiveInt" && v.hasPrefix("+") ? String(v.dropFirst()) : v)
-        }
-        guard hasElements, let context else {
-            out.raw("/>")
-            return
-        }
-        out.raw(">")
-        out.level += 1
-        writeChildElements(e.children, context: context, to: &out)
-        out.level -= 1
-        out.indent()
-        out.raw("</")
-        out.raw(wire)
-        out.raw(">")
     }
 }
 
@@ -119,6 +114,18 @@ struct XMLOutput {
 
     mutating func raw(_ s: String) {
         bytes.append(contentsOf: s.utf8)
+    }
+
+    mutating func startTag(_ name: String) {
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: name.utf8)
+    }
+
+    mutating func endTag(_ name: String) {
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(UInt8(ascii: "/"))
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: ">"))
     }
 
     mutating func indent() {

@@ -45,6 +45,52 @@ enum SafeXML {
         return String(cString: href)
     }
 
+    private static let fhirNamespaceC: [UInt8] = Array("http://hl7.org/fhir".utf8) + [0]
+    private static let xhtmlNamespaceC: [UInt8] = Array("http://www.w3.org/1999/xhtml".utf8) + [0]
+    private static let schemaInstanceC: [UInt8] = Array("http://www.w3.org/2001/XMLSchema-instance".utf8) + [0]
+
+    static func equals(_ s: UnsafePointer<xmlChar>?, _ c: [UInt8]) -> Bool {
+        guard let s else { return false }
+        return c.withUnsafeBufferPointer { xmlStrEqual(s, $0.baseAddress) != 0 }
+    }
+
+    static func equals(_ s: UnsafePointer<xmlChar>?, _ text: StaticString) -> Bool {
+        guard let s else { return false }
+        return text.withUTF8Buffer { buf in
+            var i = 0
+            while i < buf.count {
+                if s[i] != buf[i] { return false }
+                i += 1
+            }
+            return s[i] == 0
+        }
+    }
+
+    /// Whether the element is in the FHIR namespace.
+    static func isFHIR(_ node: xmlNodePtr) -> Bool {
+        equals(node.pointee.ns?.pointee.href, fhirNamespaceC)
+    }
+
+    static func isXHTML(_ node: xmlNodePtr) -> Bool {
+        equals(node.pointee.ns?.pointee.href, xhtmlNamespaceC)
+    }
+
+    static func isSchemaInstance(_ ns: xmlNsPtr) -> Bool {
+        equals(ns.pointee.href, schemaInstanceC)
+    }
+
+    /// Whether a text node holds only XML whitespace.
+    static func isBlank(_ node: xmlNodePtr) -> Bool {
+        guard var p = node.pointee.content else { return true }
+        while p.pointee != 0 {
+            switch p.pointee {
+            case 0x20, 0x0A, 0x0D, 0x09: p += 1
+            default: return false
+            }
+        }
+        return true
+    }
+
     static func attributeValue(_ a: xmlAttrPtr) -> String {
         var text = ""
         var c = a.pointee.children
