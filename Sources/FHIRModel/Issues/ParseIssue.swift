@@ -33,7 +33,11 @@ public struct ParseIssue: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         var s = "\(severity.rawValue) [\(code.rawValue)]"
         if !path.isEmpty { s += " at \(path)" }
-        if let line, let column { s += " (\(line):\(column))" }
+        if let line, let column {
+            s += " (\(line):\(column))"
+        } else if let line {
+            s += " (line \(line))"
+        }
         return s + ": " + message
     }
 }
@@ -67,6 +71,7 @@ public enum ParseIssueCode: String, Sendable, Hashable, CaseIterable {
     case xmlMissingValue = "XML-006"
     case xmlResourceWrapper = "XML-007"
     case xmlRepeated = "XML-008"
+    case xmlOutOfOrder = "XML-009"
     // Structure, both formats
     case unknownElement = "STR-001"
     case unknownResourceType = "STR-002"

@@ -196,8 +196,14 @@ struct JSONTreeBuilder {
             report(.unknownElement, "no definition for type '\(wire.type)'", at: node.offset)
             return nil
         }
+        let issuesBefore = issues.count
         let children = readMembers(members, context: context)
-        if children.isEmpty { return nil }
+        if children.allSatisfy({ $0.name == "id" }) {
+            if issues.count == issuesBefore {
+                report(.elementWithoutContent, "'\(name)' has no content besides its id", at: node.offset)
+            }
+            return nil
+        }
         return Element(name: name, type: wire.type, children: children)
     }
 
@@ -267,6 +273,10 @@ struct JSONTreeBuilder {
                     .jsonWrongType, "'_\(wire.definition.name)' must be an object with id and extension",
                     at: extensions.offset)
             }
+        }
+        if element.value == nil && !element.children.isEmpty && element.children.allSatisfy({ $0.name == "id" }) {
+            report(.elementWithoutContent, "'\(wire.definition.name)' has an id but no value or extension", at: offset)
+            return nil
         }
         if element.isEmpty {
             if value?.value == .null || extensions?.value == .null {

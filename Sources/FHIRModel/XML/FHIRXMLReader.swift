@@ -37,30 +37,37 @@ public struct FHIRXMLReader: Sendable {
                     message: "DOCTYPE and ENTITY declarations are not allowed in FHIR XML", path: "")
             ])
         }
-        guard let ctxt = cfhir_new_quiet_parser_context() else {
+        if let bad = SafeXML.firstInvalidUTF8(bytes) {
+            let loc = SourceLocator(bytes).location(of: bad)
             throw FHIRFormatError(issues: [
-                ParseIssue(code: .xmlSyntax, severity: .fatal, message: "out of memory", path: "")
+                ParseIssue(
+                    code: .invalidUTF8, severity: .fatal,
+                    message: "the document is not valid UTF-8 (FHIR requires UTF-8)",
+                    path: "", line: loc?.line, column: loc?.column)
             ])
         }
-        defer { xmlFreeParserCtxt(ctxt) }
-        let doc = bytes.withUnsafeBufferPointer { buf in
-            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-                xmlCtxtReadMemory(ctxt, $0, Int32(buf.count), nil, nil, cfhir_safe_parse_options())
+        var first = cfhir_first_error()
+        let parsed: xmlDocPtr? = withUnsafeMutablePointer(to: &first) { firstPointer in
+            guard let ctxt = cfhir_new_recording_parser_context(firstPointer) else { return nil }
+            defer { xmlFreeParserCtxt(ctxt) }
+            return bytes.withUnsafeBufferPointer { buf in
+                buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
+                    xmlCtxtReadMemory(ctxt, $0, Int32(buf.count), nil, "UTF-8", cfhir_safe_parse_options())
+                }
             }
         }
-        guard let doc else {
-            var issue = ParseIssue(
-                code: .xmlSyntax, severity: .fatal, message: SafeXML.lastErrorMessage(ctxt), path: "")
-            if let err = xmlCtxtGetLastError(ctxt) {
-                if err.pointee.code == XML_ERR_INVALID_CHAR.rawValue
-                    || err.pointee.code == XML_ERR_INVALID_ENCODING.rawValue
-                {
-                    issue.code = .invalidUTF8
-                }
-                issue.line = Int(err.pointee.line)
-                issue.column = err.pointee.int2 > 0 ? Int(err.pointee.int2) : nil
-            }
-            throw FHIRFormatError(issues: [issue])
+        guard let doc = parsed, first.seen == 0 else {
+            if let parsed { xmlFreeDoc(parsed) }
+            let message = withUnsafeBytes(of: first.message) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }.trimmed(of: " \n")
+            let tooDeep = message.contains("Excessive depth")
+            throw FHIRFormatError(issues: [
+                ParseIssue(
+                    code: tooDeep ? .tooDeep : .xmlSyntax, severity: .fatal,
+                    message: first.seen != 0 ? message : "malformed XML", path: "",
+                    line: first.line > 0 ? Int(first.line) : nil, column: first.column > 0 ? Int(first.column) : nil)
+            ])
         }
         defer { xmlFreeDoc(doc) }
         if doc.pointee.intSubset != nil || doc.pointee.extSubset != nil {
@@ -179,6 +186,7 @@ struct XMLTreeWalker {
         }
         // (definition, type, count) of each element seen, to refuse repeats and mixed choices.
         var seen: [(definition: ElementDefinition, type: String, count: Int)] = []
+        var lastOrder = Int.min
         var child = node.pointee.children
         while let c = child {
             child = c.pointee.next
@@ -215,6 +223,12 @@ struct XMLTreeWalker {
                 report(.unknownElement, "'\(wireName)' must be an attribute, not an element", node: c, child: wireName)
                 continue
             }
+            if def.order < lastOrder {
+                report(
+                    .xmlOutOfOrder, "'\(wireName)' is out of order: FHIR XML follows the definition order", node: c,
+                    child: wireName)
+            }
+            lastOrder = max(lastOrder, def.order)
             var index = 0
             if let k = seen.firstIndex(where: { $0.definition === def }) {
                 if seen[k].type != wire.type {
@@ -262,16 +276,28 @@ struct XMLTreeWalker {
             if let root = wire.context {
                 element.children = readChildren(node, context: root, depth: depth, primitiveSide: true)
             }
-            if element.isEmpty {
+            if element.value == nil && element.children.allSatisfy({ $0.name == "id" }) {
                 report(.xmlMissingValue, "'\(name)' has neither a value attribute nor extensions", node: node)
                 return nil
             }
             return element
         case .resource:
+            var a = node.pointee.properties
+            while let attr = a {
+                report(
+                    .xmlUnexpectedAttribute, "unexpected attribute '\(String(cString: attr.pointee.name))'", node: node)
+                a = attr.pointee.next
+            }
             var resources: [xmlNodePtr] = []
             var c = node.pointee.children
             while let n = c {
-                if n.pointee.type == XML_ELEMENT_NODE { resources.append(n) }
+                if n.pointee.type == XML_ELEMENT_NODE {
+                    resources.append(n)
+                } else if (n.pointee.type == XML_TEXT_NODE || n.pointee.type == XML_CDATA_SECTION_NODE)
+                    && !SafeXML.isBlank(n)
+                {
+                    report(.xmlUnexpectedText, "text content is not allowed here", node: n)
+                }
                 c = n.pointee.next
             }
             guard resources.count == 1 else {
@@ -284,9 +310,13 @@ struct XMLTreeWalker {
                 report(.unknownElement, "no definition for type '\(wire.type)'", node: node)
                 return nil
             }
+            let issuesBefore = issues.count
             let children = readChildren(node, context: context, depth: depth)
-            if children.isEmpty {
-                if !stopped { report(.elementWithoutContent, "'\(name)' has no content", node: node) }
+            if children.allSatisfy({ $0.name == "id" }) {
+                // Only report when nothing inside was reported already: that issue is the cause.
+                if !stopped && issues.count == issuesBefore {
+                    report(.elementWithoutContent, "'\(name)' has no content", node: node)
+                }
                 return nil
             }
             return Element(name: name, type: wire.type, children: children)

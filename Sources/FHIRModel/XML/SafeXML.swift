@@ -31,6 +31,38 @@ enum SafeXML {
         }
     }
 
+    /// The offset of the first byte that is not part of valid UTF-8, or nil when all of it is valid.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int
+            var minimum: UInt32
+            switch b {
+            case 0xC2...0xDF: (length, minimum) = (2, 0x80)
+            case 0xE0...0xEF: (length, minimum) = (3, 0x800)
+            case 0xF0...0xF4: (length, minimum) = (4, 0x10000)
+            default: return i
+            }
+            guard i + length <= n else { return i }
+            var scalar = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for k in 1..<length {
+                let c = bytes[i + k]
+                guard c & 0xC0 == 0x80 else { return i }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+            }
+            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i }
+            minimum = 0
+            i += length
+        }
+        return nil
+    }
+
     static func lastErrorMessage(_ ctxt: xmlParserCtxtPtr) -> String {
         guard let err = xmlCtxtGetLastError(ctxt), let msg = err.pointee.message else { return "malformed XML" }
         return String(cString: msg).trimmed(of: " \n")
