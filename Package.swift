@@ -14,7 +14,8 @@ let package = Package(
         .library(name: "FHIRModel", targets: ["FHIRModel"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -27,11 +28,22 @@ let package = Package(
             dependencies: ["CLibXML2"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "Booking",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "BookingSQLite",
+            dependencies: ["Booking", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "BookingGatewayCLI",
             dependencies: [
                 "FHIRModel",
                 "CLibXML2",
+                "Booking",
+                "BookingSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -45,6 +57,22 @@ let package = Package(
         .testTarget(
             name: "FHIRModelTests",
             dependencies: ["FHIRModel", "FHIRTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "BookingTestSupport",
+            dependencies: ["Booking"],
+            path: "Tests/BookingTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BookingTests",
+            dependencies: ["Booking", "BookingTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BookingSQLiteTests",
+            dependencies: ["Booking", "BookingSQLite", "BookingTestSupport", "FHIRTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

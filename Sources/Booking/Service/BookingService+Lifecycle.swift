@@ -1,0 +1,150 @@
+import Foundation
+
+extension BookingService {
+    func requireAppointment(_ id: String) async throws -> Appointment {
+        guard let a = try await store.appointment(id: id) else {
+            throw BookingError.notFound(kind: "Appointment", id: id)
+        }
+        return a
+    }
+
+    /// Moves an appointment along the lifecycle (``AppointmentLifecycle``). Leaving a capacity-holding state
+    /// frees the capacity (and offers it to the waitlist); entering one takes it again, or fails with a conflict.
+    /// - Parameter expectedVersion: optimistic concurrency; nil to take the current version.
+    public func changeStatus(
+        appointmentID: String, to newStatus: AppointmentStatus, reason: String? = nil, expectedVersion: Int? = nil
+    ) async throws -> Appointment {
+        try await retryingOnAvailabilityChange {
+            let current = try await requireAppointment(appointmentID)
+            if let expectedVersion, expectedVersion != current.version {
+                throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
+            }
+            let capacity = try AppointmentLifecycle.transition(from: current.status, to: newStatus)
+            var next = current
+            next.status = newStatus
+            if newStatus == .cancelled || newStatus == .noshow {
+                next.cancellationReason = reason ?? next.cancellationReason
+            }
+            next.lastUpdated = clock.now()
+            var command = UpdateCommand(
+                appointment: next, expectedVersion: current.version, action: .none,
+                outbox: [
+                    OutboxMessage(
+                        kind: "appointment.status", aggregateID: current.id,
+                        payload: [
+                            "from": current.status.rawValue, "to": newStatus.rawValue,
+                            "patient": current.patientID ?? "",
+                        ])
+                ], waitlistOfferMinutes: configuration.waitlistOfferMinutes)
+            switch capacity {
+            case .none: break
+            case .release: command.action = .release(freedSlots: try await slots(of: current))
+            case .claim:
+                let plan = try await plan(request(for: current))
+                command.action = .claim
+                command.claims = plan.claims
+                command.availabilityVersions = plan.versions
+            }
+            return try await store.update(command, now: clock.now())
+        }
+    }
+
+    /// Cancels an appointment with a reason, freeing its capacity.
+    public func cancel(appointmentID: String, reason: String?, expectedVersion: Int? = nil) async throws -> Appointment
+    {
+        try await changeStatus(
+            appointmentID: appointmentID, to: .cancelled, reason: reason, expectedVersion: expectedVersion)
+    }
+
+    /// Moves an appointment to other slots (or another interval) atomically: the new capacity is taken and the
+    /// old released in one transaction; identity and history are kept; nothing changes when the target is taken.
+    public func reschedule(
+        appointmentID: String, to slotIDs: [SlotID] = [], start: Date? = nil, end: Date? = nil,
+        expectedVersion: Int? = nil
+    ) async throws -> Appointment {
+        try await retryingOnAvailabilityChange {
+            let current = try await requireAppointment(appointmentID)
+            if let expectedVersion, expectedVersion != current.version {
+                throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
+            }
+            guard current.status.holdsCapacity, !current.status.isFinal else {
+                throw BookingError.invalid(
+                    kind: "reschedule", problems: ["a \(current.status.rawValue) appointment cannot move"])
+            }
+            var request = request(for: current)
+            request.slotIDs = slotIDs
+            request.start = start
+            request.end = end
+            if slotIDs.isEmpty && current.slotIDs.isEmpty { request.scheduleIDs = current.scheduleIDs }
+            let plan = try await plan(request)
+            var next = current
+            next.slotIDs = slotIDs
+            next.scheduleIDs = plan.scheduleIDs
+            next.start = plan.start
+            next.end = plan.end
+            next.rescheduleFlag = nil
+            next.lastUpdated = clock.now()
+            let command = UpdateCommand(
+                appointment: next, expectedVersion: current.version,
+                action: .move(freedSlots: try await slots(of: current)),
+                claims: plan.claims, availabilityVersions: plan.versions,
+                outbox: [
+                    OutboxMessage(
+                        kind: "appointment.rescheduled", aggregateID: current.id,
+                        payload: [
+                            "patient": current.patientID ?? "", "start": String(plan.start.timeIntervalSince1970),
+                        ])
+                ], waitlistOfferMinutes: configuration.waitlistOfferMinutes)
+            return try await store.update(command, now: clock.now())
+        }
+    }
+
+    /// Records a participant's answer. A pending appointment whose required participants have all accepted
+    /// becomes booked.
+    public func setParticipantStatus(
+        appointmentID: String, actor: ParticipantActor, status: ParticipationStatus
+    ) async throws -> Appointment {
+        let current = try await requireAppointment(appointmentID)
+        guard let index = current.participants.firstIndex(where: { $0.actor == actor }) else {
+            throw BookingError.notFound(kind: "participant", id: "\(actor.kind.rawValue)/\(actor.id)")
+        }
+        var next = current
+        next.participants[index].status = status
+        if next.status == .pending && next.participants.filter(\.required).allSatisfy({ $0.status == .accepted }) {
+            next.status = .booked
+        }
+        next.lastUpdated = clock.now()
+        return try await store.update(
+            UpdateCommand(appointment: next, expectedVersion: current.version, action: .none), now: clock.now())
+    }
+
+    /// Puts a patient on the waitlist.
+    public func joinWaitlist(_ entry: WaitlistEntry) async throws {
+        guard entry.earliest < entry.latest else {
+            throw BookingError.invalid(kind: "waitlist entry", problems: ["earliest must be before latest"])
+        }
+        try await store.addWaitlistEntry(entry)
+    }
+
+    /// Appointments flagged as needing rescheduling.
+    public func appointmentsNeedingReschedule() async throws -> [Appointment] {
+        try await store.appointments(AppointmentQuery(needsReschedule: true))
+    }
+
+    func request(for a: Appointment) -> BookingRequest {
+        BookingRequest(
+            slotIDs: a.slotIDs, scheduleIDs: a.slotIDs.isEmpty ? a.scheduleIDs : [],
+            start: a.start, end: a.end, participants: a.participants,
+            status: a.status, serviceTypes: a.serviceTypes, teleconsultation: a.teleconsultation)
+    }
+
+    /// The expanded slots an appointment holds (for waitlist offers when they are freed).
+    func slots(of a: Appointment) async throws -> [Slot] {
+        var out: [Slot] = []
+        for id in a.slotIDs {
+            guard let schedule = try await store.schedule(id: id.scheduleID) else { continue }
+            if let s = try await expander(for: schedule).slot(id) { out.append(s) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// What a slot search looks for.
+public struct SlotQuery: Sendable {
+    public var from: Date
+    public var to: Date
+    /// Restrict to these schedules (nil: every active full-mode schedule).
+    public var scheduleIDs: [String]?
+    /// Restrict to schedules of these resources.
+    public var resourceIDs: [String]?
+    public var serviceType: Code?
+    public var specialty: Code?
+    public var appointmentType: Code?
+    /// true: teleconsultation slots; false: in-person slots; nil: either.
+    public var teleconsultation: Bool?
+    /// Only slots that can be booked now.
+    public var onlyFree: Bool
+    public var limit: Int?
+
+    public init(
+        from: Date, to: Date, scheduleIDs: [String]? = nil, resourceIDs: [String]? = nil, serviceType: Code? = nil,
+        specialty: Code? = nil, appointmentType: Code? = nil, teleconsultation: Bool? = nil, onlyFree: Bool = true,
+        limit: Int? = nil
+    ) {
+        self.from = from
+        self.to = to
+        self.scheduleIDs = scheduleIDs
+        self.resourceIDs = resourceIDs
+        self.serviceType = serviceType
+        self.specialty = specialty
+        self.appointmentType = appointmentType
+        self.teleconsultation = teleconsultation
+        self.onlyFree = onlyFree
+        self.limit = limit
+    }
+}
+
+extension BookingService {
+    /// The slots of a schedule starting in `[from, to)`, with bookings, holds, notice, horizon and daily
+    /// limits applied.
+    public func slots(scheduleID: String, from: Date, to: Date) async throws -> [Slot] {
+        let schedule = try await requireSchedule(scheduleID)
+        guard schedule.effectiveMode(default: configuration.defaultMode) == .full else {
+            throw BookingError.wrongMode(scheduleID: scheduleID, mode: .appointments)
+        }
+        let expander = try await expander(for: schedule)
+        return try await applyAvailability(expander.slots(from: from, to: to), expander: expander)
+    }
+
+    /// One slot by id, as listing would show it; nil when the rules do not produce it.
+    public func slot(_ id: SlotID) async throws -> Slot? {
+        guard let schedule = try await store.schedule(id: id.scheduleID),
+            schedule.effectiveMode(default: configuration.defaultMode) == .full
+        else { return nil }
+        let expander = try await expander(for: schedule)
+        guard let raw = expander.slot(id) else { return nil }
+        return try await applyAvailability([raw], expander: expander).first
+    }
+
+    /// Free (or all) slots across schedules matching `query`, ordered by start.
+    public func findSlots(_ query: SlotQuery) async throws -> [Slot] {
+        var schedules = try await store.schedules().filter {
+            $0.active && $0.effectiveMode(default: configuration.defaultMode) == .full
+        }
+        if let ids = query.scheduleIDs { schedules = schedules.filter { ids.contains($0.id) } }
+        if let rs = query.resourceIDs { schedules = schedules.filter { !Set($0.resourceIDs).isDisjoint(with: rs) } }
+        let allExceptions = try await store.exceptions()
+        var out: [Slot] = []
+        for schedule in schedules {
+            let rules = try await store.rules(scheduleID: schedule.id).filter { rule in
+                (query.serviceType.map { q in rule.serviceTypes.contains { $0.matches(q) } } ?? true)
+                    && (query.specialty.map { q in
+                        rule.specialties.contains { $0.matches(q) } || schedule.specialties.contains { $0.matches(q) }
+                    } ?? true)
+                    && (query.appointmentType.map { q in
+                        rule.appointmentTypes.isEmpty || rule.appointmentTypes.contains { $0.matches(q) }
+                    } ?? true)
+                    && (query.teleconsultation.map { rule.teleconsultation.permits(teleconsultation: $0) } ?? true)
+            }
+            guard !rules.isEmpty else { continue }
+            let expander = try SlotExpander(schedule: schedule, rules: rules, exceptions: allExceptions)
+            var slots = try await applyAvailability(expander.slots(from: query.from, to: query.to), expander: expander)
+            if query.onlyFree { slots = slots.filter { $0.status == .free } }
+            out += slots
+        }
+        out.sort { $0.id < $1.id }
+        if let limit = query.limit { out = Array(out.prefix(limit)) }
+        return out
+    }
+
+    /// Applies usage, notice, horizon and daily limits to expanded slots.
+    func applyAvailability(_ raw: [Slot], expander: SlotExpander) async throws -> [Slot] {
+        guard !raw.isEmpty else { return [] }
+        let now = clock.now()
+        let usage = try await store.slotUsage(
+            scheduleID: expander.schedule.id, from: raw.first!.start, to: raw.last!.start.addingTimeInterval(60),
+            now: now)
+        let rulesByID = ruleIndex(expander)
+        var days: Set<LocalDate> = []
+        for s in raw { days.insert(expander.zone.local(s.start).date) }
+        let dayUsage = try await store.dayUsage(scheduleID: expander.schedule.id, dates: Array(days), now: now)
+        return raw.map { slot in
+            var s = slot
+            s.booked = usage[s.id] ?? 0
+            guard s.status == .free else { return s }
+            let rule = rulesByID[s.ruleID]
+            if s.start <= now {
+                s.status = .busyUnavailable
+                s.unavailableReason = .past
+            } else if let rule, s.start.timeIntervalSince(now) < Double(rule.minimumNoticeMinutes * 60) {
+                s.status = .busyUnavailable
+                s.unavailableReason = .tooSoon
+            } else if let rule, let h = rule.horizonDays, s.start.timeIntervalSince(now) > Double(h * 86400) {
+                s.status = .busyUnavailable
+                s.unavailableReason = .beyondHorizon
+            } else if s.booked >= s.capacity {
+                s.status = .busy
+            } else if let limit = rule?.maxBookingsPerDay, (dayUsage[expander.zone.local(s.start).date] ?? 0) >= limit {
+                s.status = .busyUnavailable
+                s.unavailableReason = .dailyLimitReached
+            }
+            return s
+        }
+    }
+
+    /// Rules and extra-opening templates by id.
+    func ruleIndex(_ expander: SlotExpander) -> [String: AvailabilityRule] {
+        var out: [String: AvailabilityRule] = [:]
+        for r in expander.rules { out[r.id] = r }
+        for e in expander.exceptions { if case .extraOpening(let t) = e.effect { out[t.id] = t } }
+        return out
+    }
+}

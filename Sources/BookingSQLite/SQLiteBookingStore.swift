@@ -1,0 +1,196 @@
+import Booking
+import Foundation
+import GRDB
+
+/// The ``BookingStore`` on SQLite (GRDB, WAL, `synchronous=FULL`).
+///
+/// Every command is one `BEGIN IMMEDIATE` transaction, so writers are serialised across threads and processes
+/// sharing the file; capacity is checked with conditional updates of counter rows (`UPDATE … WHERE used <
+/// capacity`), the same shape a PostgreSQL store gives with row locks.
+public final class SQLiteBookingStore: BookingStore {
+    let pool: DatabasePool
+    let encoder: JSONEncoder
+    let decoder: JSONDecoder
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// - Parameter busyTimeout: how long a writer waits for another process's transaction. Default 30 s.
+    public init(path: String, busyTimeout: TimeInterval = 30) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.dateEncodingStrategy = .secondsSince1970
+        encoder = e
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .secondsSince1970
+        decoder = d
+        try Self.migrator.migrate(pool)
+    }
+
+    func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try decoder.decode(type, from: Data(text.utf8))
+    }
+
+    // MARK: Directory
+
+    public func upsertResource(_ resource: BookableResource) async throws {
+        let json = try encode(resource)
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO resource (id, kind, json) VALUES (?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, json = excluded.json
+                    """, arguments: [resource.id, resource.kind.rawValue, json])
+        }
+    }
+
+    public func resource(id: String) async throws -> BookableResource? {
+        let json = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT json FROM resource WHERE id = ?", arguments: [id])
+        }
+        return try json.map { try decode(BookableResource.self, $0) }
+    }
+
+    public func resources() async throws -> [BookableResource] {
+        let rows = try await pool.read { db in try String.fetchAll(db, sql: "SELECT json FROM resource ORDER BY id") }
+        return try rows.map { try decode(BookableResource.self, $0) }
+    }
+
+    public func upsertSchedule(_ schedule: Schedule) async throws {
+        let json = try encode(schedule)
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO schedule (id, json, availability_version, recheck_pending) VALUES (?, ?, 1, 1)
+                    ON CONFLICT(id) DO UPDATE SET json = excluded.json,
+                        availability_version = availability_version + 1, recheck_pending = 1
+                    """, arguments: [schedule.id, json])
+            try db.execute(sql: "DELETE FROM schedule_resource WHERE schedule_id = ?", arguments: [schedule.id])
+            for r in schedule.resourceIDs {
+                try db.execute(
+                    sql: "INSERT INTO schedule_resource (schedule_id, resource_id) VALUES (?, ?)",
+                    arguments: [schedule.id, r])
+            }
+        }
+    }
+
+    public func schedule(id: String) async throws -> Schedule? {
+        let json = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT json FROM schedule WHERE id = ?", arguments: [id])
+        }
+        return try json.map { try decode(Schedule.self, $0) }
+    }
+
+    public func schedules() async throws -> [Schedule] {
+        let rows = try await pool.read { db in try String.fetchAll(db, sql: "SELECT json FROM schedule ORDER BY id") }
+        return try rows.map { try decode(Schedule.self, $0) }
+    }
+
+    // MARK: Availability
+
+    static func bump(_ db: Database, _ scheduleIDs: [String]) throws {
+        for id in scheduleIDs {
+            try db.execute(
+                sql:
+                    "UPDATE schedule SET availability_version = availability_version + 1, recheck_pending = 1 WHERE id = ?",
+                arguments: [id])
+        }
+    }
+
+    public func upsertRule(_ rule: AvailabilityRule) async throws {
+        let json = try encode(rule)
+        try await pool.write { db in
+            let previous = try String.fetchOne(
+                db, sql: "SELECT schedule_id FROM availability_rule WHERE id = ?", arguments: [rule.id])
+            try db.execute(
+                sql: """
+                    INSERT INTO availability_rule (id, schedule_id, json) VALUES (?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET schedule_id = excluded.schedule_id, json = excluded.json
+                    """, arguments: [rule.id, rule.scheduleID, json])
+            try Self.bump(db, Array(Set([rule.scheduleID] + (previous.map { [$0] } ?? []))))
+        }
+    }
+
+    public func deleteRule(id: String) async throws -> AvailabilityRule? {
+        let json: String? = try await pool.write { db in
+            guard
+                let json = try String.fetchOne(
+                    db, sql: "SELECT json FROM availability_rule WHERE id = ?", arguments: [id]),
+                let scheduleID = try String.fetchOne(
+                    db, sql: "SELECT schedule_id FROM availability_rule WHERE id = ?", arguments: [id])
+            else { return nil }
+            try db.execute(sql: "DELETE FROM availability_rule WHERE id = ?", arguments: [id])
+            try Self.bump(db, [scheduleID])
+            return json
+        }
+        return try json.map { try decode(AvailabilityRule.self, $0) }
+    }
+
+    public func rules(scheduleID: String?) async throws -> [AvailabilityRule] {
+        let rows = try await pool.read { db in
+            if let scheduleID {
+                return try String.fetchAll(
+                    db, sql: "SELECT json FROM availability_rule WHERE schedule_id = ? ORDER BY id",
+                    arguments: [scheduleID])
+            }
+            return try String.fetchAll(db, sql: "SELECT json FROM availability_rule ORDER BY id")
+        }
+        return try rows.map { try decode(AvailabilityRule.self, $0) }
+    }
+
+    public func upsertException(_ exception: AvailabilityException, affectedSchedules: [String]) async throws {
+        let json = try encode(exception)
+        try await pool.write { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO availability_exception (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json",
+                arguments: [exception.id, json])
+            try Self.bump(db, affectedSchedules)
+        }
+    }
+
+    public func deleteException(id: String, affectedSchedules: [String]) async throws -> AvailabilityException? {
+        let json: String? = try await pool.write { db in
+            let json = try String.fetchOne(
+                db, sql: "SELECT json FROM availability_exception WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM availability_exception WHERE id = ?", arguments: [id])
+            try Self.bump(db, affectedSchedules)
+            return json
+        }
+        return try json.map { try decode(AvailabilityException.self, $0) }
+    }
+
+    public func exceptions() async throws -> [AvailabilityException] {
+        let rows = try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT json FROM availability_exception ORDER BY id")
+        }
+        return try rows.map { try decode(AvailabilityException.self, $0) }
+    }
+
+    public func availabilityVersions(scheduleIDs: [String]) async throws -> [String: Int] {
+        try await pool.read { db in
+            var out: [String: Int] = [:]
+            for id in scheduleIDs {
+                out[id] =
+                    try Int.fetchOne(db, sql: "SELECT availability_version FROM schedule WHERE id = ?", arguments: [id])
+                    ?? 0
+            }
+            return out
+        }
+    }
+
+    public func pendingRechecks() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM schedule WHERE recheck_pending = 1 ORDER BY id")
+        }
+    }
+}
