@@ -5,7 +5,7 @@ struct BookingGateway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "booking-gateway",
         abstract: "FHIR R4 healthcare booking gateway.",
-        subcommands: [ConvertCommand.self, ProfilesCommand.self, BenchCommand.self]
+        subcommands: [ConvertCommand.self, ProfilesCommand.self, BenchCommand.self, RaceCommand.self]
     )
 }
 

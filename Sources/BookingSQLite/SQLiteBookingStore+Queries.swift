@@ -19,10 +19,11 @@ extension SQLiteBookingStore {
                     SELECT c.slot_key AS k, COUNT(*) AS n FROM claim c
                     WHERE c.slot_key IN (\(databaseQuestionMarks(count: keys.count))) AND \(Self.liveClaimFilter)
                     GROUP BY c.slot_key
-                    """, arguments: StatementArguments(keys + [now.timeIntervalSince1970]))
+                    """, arguments: StatementArguments(keys + [now.timeIntervalSince1970])
+            ).map { ($0["k"] as String, $0["n"] as Int) }
         }
         var out: [SlotID: Int] = [:]
-        for row in rows { if let id = SlotID(row["k"] as String) { out[id] = row["n"] } }
+        for (k, n) in rows { if let id = SlotID(k) { out[id] = n } }
         return out
     }
 
@@ -38,10 +39,11 @@ extension SQLiteBookingStore {
                     """,
                 arguments: [
                     scheduleID, from.timeIntervalSince1970, to.timeIntervalSince1970, now.timeIntervalSince1970,
-                ])
+                ]
+            ).map { ($0["k"] as String, $0["n"] as Int) }
         }
         var out: [SlotID: Int] = [:]
-        for row in rows { if let id = SlotID(row["k"] as String) { out[id] = row["n"] } }
+        for (k, n) in rows { if let id = SlotID(k) { out[id] = n } }
         return out
     }
 
@@ -56,10 +58,11 @@ extension SQLiteBookingStore {
                     WHERE c.schedule_id = ? AND c.local_date IN (\(databaseQuestionMarks(count: keys.count)))
                         AND \(Self.liveClaimFilter)
                     GROUP BY c.local_date
-                    """, arguments: StatementArguments([scheduleID] + keys + [now.timeIntervalSince1970]))
+                    """, arguments: StatementArguments([scheduleID] + keys + [now.timeIntervalSince1970])
+            ).map { ($0["d"] as String, $0["n"] as Int) }
         }
         var out: [LocalDate: Int] = [:]
-        for row in rows { if let d = LocalDate(row["d"] as String) { out[d] = row["n"] } }
+        for (d, n) in rows { if let date = LocalDate(d) { out[date] = n } }
         return out
     }
 
@@ -136,15 +139,11 @@ extension SQLiteBookingStore {
                 db,
                 sql:
                     "SELECT id, kind, aggregate_id, payload FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?",
-                arguments: [limit])
+                arguments: [limit]
+            ).map { ($0["id"] as Int64, $0["kind"] as String, $0["aggregate_id"] as String, $0["payload"] as String) }
         }
         return try rows.map { row in
-            (
-                row["id"],
-                OutboxMessage(
-                    kind: row["kind"], aggregateID: row["aggregate_id"],
-                    payload: try decode([String: String].self, row["payload"]))
-            )
+            (row.0, OutboxMessage(kind: row.1, aggregateID: row.2, payload: try decode([String: String].self, row.3)))
         }
     }
 
