@@ -45,6 +45,7 @@ let package = Package(
                 "Booking",
                 "BookingSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

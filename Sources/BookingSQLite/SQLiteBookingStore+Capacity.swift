@@ -25,15 +25,16 @@ extension SQLiteBookingStore {
     /// Expires every hold whose time is up and frees its capacity.
     func sweepExpiredHolds(_ db: Database, now: Date) throws {
         let expired = try Row.fetchAll(
-            db, sql: "SELECT id, waitlist_entry_id, json FROM hold WHERE status = 'active' AND expires_at <= ?",
+            db.cachedStatement(
+                sql: "SELECT id, waitlist_entry_id, json FROM hold WHERE status = 'active' AND expires_at <= ?"),
             arguments: [now.timeIntervalSince1970])
         for row in expired {
             let id: String = row["id"]
             try releaseClaims(db, owner: .hold(id))
             var hold = try decode(Hold.self, row["json"])
             hold.status = .expired
-            try db.execute(
-                sql: "UPDATE hold SET status = 'expired', json = ? WHERE id = ?", arguments: [try encode(hold), id])
+            try db.cachedStatement(sql: "UPDATE hold SET status = 'expired', json = ? WHERE id = ?").execute(
+                arguments: [try encode(hold), id])
             if let entryID: String = row["waitlist_entry_id"] {
                 try updateWaitlistEntry(db, id: entryID) {
                     $0.status = .waiting
@@ -49,15 +50,14 @@ extension SQLiteBookingStore {
             switch claim {
             case .slot(let slotID, let end, let capacity, let dailyLimit):
                 let key = slotID.description
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO slot_usage (slot_key, schedule_id, start, capacity, used) VALUES (?, ?, ?, ?, 0)
                         ON CONFLICT(slot_key) DO UPDATE SET capacity = excluded.capacity
-                        """,
-                    arguments: [key, slotID.scheduleID, slotID.start.timeIntervalSince1970, capacity])
-                try db.execute(
-                    sql: "UPDATE slot_usage SET used = used + 1 WHERE slot_key = ? AND used < ?",
-                    arguments: [key, capacity])
+                        """
+                ).execute(arguments: [key, slotID.scheduleID, slotID.start.timeIntervalSince1970, capacity])
+                try db.cachedStatement(sql: "UPDATE slot_usage SET used = used + 1 WHERE slot_key = ? AND used < ?")
+                    .execute(arguments: [key, capacity])
                 guard db.changesCount == 1 else { throw BookingError.slotFull(slotID) }
                 var localDate: String?
                 if let dailyLimit {
@@ -74,37 +74,37 @@ extension SQLiteBookingStore {
                         throw BookingError.dailyLimitReached(scheduleID: slotID.scheduleID, date: dailyLimit.date)
                     }
                 }
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO claim (owner_kind, owner_id, schedule_id, slot_key, start, "end", local_date)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        owner.kind, owner.id, slotID.scheduleID, key, slotID.start.timeIntervalSince1970,
-                        end.timeIntervalSince1970, localDate,
-                    ])
+                        """
+                ).execute(arguments: [
+                    owner.kind, owner.id, slotID.scheduleID, key, slotID.start.timeIntervalSince1970,
+                    end.timeIntervalSince1970, localDate,
+                ])
             case .interval(let scheduleID, let resourceIDs, let start, let end, let capacity, let allowOverlap):
                 for resourceID in resourceIDs {
                     if !allowOverlap {
                         let overlapping =
                             try Int.fetchOne(
-                                db,
-                                sql: """
-                                    SELECT COUNT(*) FROM claim
-                                    WHERE active = 1 AND resource_id = ? AND start < ? AND "end" > ?
-                                    """,
+                                db.cachedStatement(
+                                    sql: """
+                                        SELECT COUNT(*) FROM claim
+                                        WHERE active = 1 AND resource_id = ? AND start < ? AND "end" > ?
+                                        """),
                                 arguments: [resourceID, end.timeIntervalSince1970, start.timeIntervalSince1970]) ?? 0
                         if overlapping >= capacity { throw BookingError.overlap(resourceID: resourceID) }
                     }
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO claim (owner_kind, owner_id, schedule_id, resource_id, start, "end")
                             VALUES (?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            owner.kind, owner.id, scheduleID, resourceID, start.timeIntervalSince1970,
-                            end.timeIntervalSince1970,
-                        ])
+                            """
+                    ).execute(arguments: [
+                        owner.kind, owner.id, scheduleID, resourceID, start.timeIntervalSince1970,
+                        end.timeIntervalSince1970,
+                    ])
                 }
             }
         }
@@ -121,16 +121,18 @@ extension SQLiteBookingStore {
         var freed: [String] = []
         for row in rows {
             if let key: String = row["slot_key"] {
-                try db.execute(
-                    sql: "UPDATE slot_usage SET used = used - 1 WHERE slot_key = ? AND used > 0", arguments: [key])
+                try db.cachedStatement(sql: "UPDATE slot_usage SET used = used - 1 WHERE slot_key = ? AND used > 0")
+                    .execute(arguments: [key])
                 freed.append(key)
             }
             if let date: String = row["local_date"] {
-                try db.execute(
-                    sql: "UPDATE day_usage SET used = used - 1 WHERE schedule_id = ? AND local_date = ? AND used > 0",
-                    arguments: [row["schedule_id"] as String, date])
+                try db.cachedStatement(
+                    sql: "UPDATE day_usage SET used = used - 1 WHERE schedule_id = ? AND local_date = ? AND used > 0"
+                ).execute(arguments: [row["schedule_id"] as String, date])
             }
-            try db.execute(sql: "UPDATE claim SET active = 0 WHERE id = ?", arguments: [row["id"] as Int64])
+            try db.cachedStatement(sql: "UPDATE claim SET active = 0 WHERE id = ?").execute(arguments: [
+                row["id"] as Int64
+            ])
         }
         return freed
     }
@@ -174,32 +176,34 @@ extension SQLiteBookingStore {
     }
 
     func insertHold(_ db: Database, _ hold: Hold) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO hold (id, request_key, status, expires_at, created_at, waitlist_entry_id, json)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                hold.id, hold.requestKey, hold.status.rawValue, hold.expiresAt.timeIntervalSince1970,
-                hold.createdAt.timeIntervalSince1970, hold.waitlistEntryID, try encode(hold),
-            ])
+                """
+        ).execute(arguments: [
+            hold.id, hold.requestKey, hold.status.rawValue, hold.expiresAt.timeIntervalSince1970,
+            hold.createdAt.timeIntervalSince1970, hold.waitlistEntryID, try encode(hold),
+        ])
     }
 
     func updateWaitlistEntry(_ db: Database, id: String, _ change: (inout WaitlistEntry) -> Void) throws {
-        guard let json = try String.fetchOne(db, sql: "SELECT json FROM waitlist_entry WHERE id = ?", arguments: [id])
+        guard
+            let json = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT json FROM waitlist_entry WHERE id = ?"), arguments: [id])
         else { return }
         var entry = try decode(WaitlistEntry.self, json)
         change(&entry)
-        try db.execute(
-            sql: "UPDATE waitlist_entry SET status = ?, json = ? WHERE id = ?",
-            arguments: [entry.status.rawValue, try encode(entry), id])
+        try db.cachedStatement(sql: "UPDATE waitlist_entry SET status = ?, json = ? WHERE id = ?").execute(arguments: [
+            entry.status.rawValue, try encode(entry), id,
+        ])
     }
 
     func enqueue(_ db: Database, _ messages: [OutboxMessage], now: Date) throws {
         for m in messages {
-            try db.execute(
-                sql: "INSERT INTO outbox (kind, aggregate_id, payload, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [m.kind, m.aggregateID, try encode(m.payload), now.timeIntervalSince1970])
+            try db.cachedStatement(
+                sql: "INSERT INTO outbox (kind, aggregate_id, payload, created_at) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [m.kind, m.aggregateID, try encode(m.payload), now.timeIntervalSince1970])
         }
     }
 
@@ -207,7 +211,7 @@ extension SQLiteBookingStore {
     func checkVersions(_ db: Database, _ versions: [String: Int]) throws {
         for (id, expected) in versions {
             let current = try Int.fetchOne(
-                db, sql: "SELECT availability_version FROM schedule WHERE id = ?", arguments: [id])
+                db.cachedStatement(sql: "SELECT availability_version FROM schedule WHERE id = ?"), arguments: [id])
             if current != expected { throw BookingError.availabilityChanged(scheduleID: id) }
         }
     }

@@ -8,7 +8,8 @@ extension SQLiteBookingStore {
             try self.sweepExpiredHolds(db, now: now)
             if let key = hold.requestKey,
                 let existing = try String.fetchOne(
-                    db, sql: "SELECT json FROM hold WHERE request_key = ? AND status = 'active'", arguments: [key])
+                    db.cachedStatement(sql: "SELECT json FROM hold WHERE request_key = ? AND status = 'active'"),
+                    arguments: [key])
             {
                 return existing
             }
@@ -22,43 +23,48 @@ extension SQLiteBookingStore {
     public func releaseHold(id: String, now: Date) async throws {
         try await pool.write { db in
             try self.sweepExpiredHolds(db, now: now)
-            guard let json = try String.fetchOne(db, sql: "SELECT json FROM hold WHERE id = ?", arguments: [id]) else {
+            guard
+                let json = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT json FROM hold WHERE id = ?"), arguments: [id])
+            else {
                 throw BookingError.holdNotFound(id)
             }
             var hold = try self.decode(Hold.self, json)
             guard hold.status == .active else { return }
             try self.releaseClaims(db, owner: .hold(id))
             hold.status = .released
-            try db.execute(
-                sql: "UPDATE hold SET status = 'released', json = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE hold SET status = 'released', json = ? WHERE id = ?").execute(
                 arguments: [try self.encode(hold), id])
         }
     }
 
     public func hold(id: String) async throws -> Hold? {
         let json = try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT json FROM hold WHERE id = ?", arguments: [id])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM hold WHERE id = ?"), arguments: [id])
         }
         return try json.map { try decode(Hold.self, $0) }
     }
 
     public func book(_ command: BookCommand, now: Date) async throws -> (appointment: Appointment, created: Bool) {
-        let result: (String, Bool) = try await pool.write { db in
+        // Encoded before the transaction: the writer's critical section runs SQL only.
+        let json = try encode(command.appointment)
+        let result: (String?, Bool) = try await pool.write { db in
             try self.sweepExpiredHolds(db, now: now)
             let a = command.appointment
             if let key = a.clientRequestID,
                 let existing = try String.fetchOne(
-                    db, sql: "SELECT json FROM appointment WHERE client_request_id = ?", arguments: [key])
+                    db.cachedStatement(sql: "SELECT json FROM appointment WHERE client_request_id = ?"),
+                    arguments: [key])
             {
                 return (existing, false)
             }
             for identifier in a.identifiers {
                 if let existing = try String.fetchOne(
-                    db,
-                    sql: """
-                        SELECT a.json FROM appointment_identifier i JOIN appointment a ON a.id = i.appointment_id
-                        WHERE i.system = ? AND i.value = ?
-                        """, arguments: [identifier.system, identifier.value])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT a.json FROM appointment_identifier i JOIN appointment a ON a.id = i.appointment_id
+                            WHERE i.system = ? AND i.value = ?
+                            """), arguments: [identifier.system, identifier.value])
                 {
                     return (existing, false)
                 }
@@ -67,7 +73,7 @@ extension SQLiteBookingStore {
             if let holdID = command.holdID {
                 guard
                     let holdJSON = try String.fetchOne(
-                        db, sql: "SELECT json FROM hold WHERE id = ?", arguments: [holdID])
+                        db.cachedStatement(sql: "SELECT json FROM hold WHERE id = ?"), arguments: [holdID])
                 else { throw BookingError.holdNotFound(holdID) }
                 var hold = try self.decode(Hold.self, holdJSON)
                 if hold.status == .expired || (hold.status == .active && hold.expiresAt <= now) {
@@ -80,8 +86,7 @@ extension SQLiteBookingStore {
                         "UPDATE claim SET owner_kind = 'appointment', owner_id = ? WHERE owner_kind = 'hold' AND owner_id = ? AND active = 1",
                     arguments: [a.id, holdID])
                 hold.status = .consumed
-                try db.execute(
-                    sql: "UPDATE hold SET status = 'consumed', json = ? WHERE id = ?",
+                try db.cachedStatement(sql: "UPDATE hold SET status = 'consumed', json = ? WHERE id = ?").execute(
                     arguments: [try self.encode(hold), holdID])
                 if let entryID = hold.waitlistEntryID {
                     try self.updateWaitlistEntry(db, id: entryID) { $0.status = .fulfilled }
@@ -89,11 +94,12 @@ extension SQLiteBookingStore {
             } else {
                 try self.takeClaims(db, command.claims, owner: .appointment(a.id))
             }
-            try self.insertAppointment(db, a, now: now)
+            try self.insertAppointment(db, a, json: json, now: now)
             try self.enqueue(db, command.outbox, now: now)
-            return (try self.encode(a), true)
+            return (nil, true)
         }
-        return (try decode(Appointment.self, result.0), result.1)
+        guard let existing = result.0 else { return (command.appointment, true) }
+        return (try decode(Appointment.self, existing), false)
     }
 
     public func update(_ command: UpdateCommand, now: Date) async throws -> Appointment {
@@ -102,7 +108,7 @@ extension SQLiteBookingStore {
             var a = command.appointment
             guard
                 let current = try Int.fetchOne(
-                    db, sql: "SELECT version FROM appointment WHERE id = ?", arguments: [a.id])
+                    db.cachedStatement(sql: "SELECT version FROM appointment WHERE id = ?"), arguments: [a.id])
             else { throw BookingError.notFound(kind: "Appointment", id: a.id) }
             guard current == command.expectedVersion else {
                 throw BookingError.versionConflict(expected: command.expectedVersion, actual: current)
@@ -139,7 +145,7 @@ extension SQLiteBookingStore {
             for (id, flag) in flags.sorted(by: { $0.key < $1.key }) {
                 guard
                     let json = try String.fetchOne(
-                        db, sql: "SELECT json FROM appointment WHERE id = ?", arguments: [id])
+                        db.cachedStatement(sql: "SELECT json FROM appointment WHERE id = ?"), arguments: [id])
                 else { continue }
                 var a = try self.decode(Appointment.self, json)
                 guard a.status.holdsCapacity, a.rescheduleFlag == nil else { continue }
@@ -149,9 +155,9 @@ extension SQLiteBookingStore {
                 try self.writeAppointment(db, a, now: flag.flaggedAt)
             }
             for (scheduleID, version) in recheckedVersions {
-                try db.execute(
-                    sql: "UPDATE schedule SET recheck_pending = 0 WHERE id = ? AND availability_version = ?",
-                    arguments: [scheduleID, version])
+                try db.cachedStatement(
+                    sql: "UPDATE schedule SET recheck_pending = 0 WHERE id = ? AND availability_version = ?"
+                ).execute(arguments: [scheduleID, version])
             }
             try self.enqueue(db, outbox, now: Date())
         }
@@ -160,58 +166,61 @@ extension SQLiteBookingStore {
     public func addWaitlistEntry(_ entry: WaitlistEntry) async throws {
         let json = try encode(entry)
         try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO waitlist_entry (id, status, created_at, json) VALUES (?, ?, ?, ?)",
-                arguments: [entry.id, entry.status.rawValue, entry.createdAt.timeIntervalSince1970, json])
+            try db.cachedStatement(sql: "INSERT INTO waitlist_entry (id, status, created_at, json) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [entry.id, entry.status.rawValue, entry.createdAt.timeIntervalSince1970, json])
         }
     }
 
-    func insertAppointment(_ db: Database, _ a: Appointment, now: Date) throws {
-        try db.execute(
+    func insertAppointment(_ db: Database, _ a: Appointment, json: String, now: Date) throws {
+        try db.cachedStatement(
             sql: """
                 INSERT INTO appointment (id, version, status, start, "end", patient_id, needs_reschedule,
                     client_request_id, created, last_updated, json)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                a.id, a.version, a.status.rawValue, a.start.timeIntervalSince1970, a.end.timeIntervalSince1970,
-                a.patientID, a.rescheduleFlag == nil ? 0 : 1, a.clientRequestID, a.created.timeIntervalSince1970,
-                a.lastUpdated.timeIntervalSince1970, try encode(a),
-            ])
+                """
+        ).execute(arguments: [
+            a.id, a.version, a.status.rawValue, a.start.timeIntervalSince1970, a.end.timeIntervalSince1970,
+            a.patientID, a.rescheduleFlag == nil ? 0 : 1, a.clientRequestID, a.created.timeIntervalSince1970,
+            a.lastUpdated.timeIntervalSince1970, json,
+        ])
         try writeLinks(db, a)
-        try db.execute(
-            sql: "INSERT INTO appointment_version (appointment_id, version, recorded_at, json) VALUES (?, ?, ?, ?)",
-            arguments: [a.id, a.version, now.timeIntervalSince1970, try encode(a)])
+        try db.cachedStatement(
+            sql: "INSERT INTO appointment_version (appointment_id, version, recorded_at, json) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [a.id, a.version, now.timeIntervalSince1970, json])
     }
 
     func writeAppointment(_ db: Database, _ a: Appointment, now: Date) throws {
-        try db.execute(
+        let json = try encode(a)
+        try db.cachedStatement(
             sql: """
                 UPDATE appointment SET version = ?, status = ?, start = ?, "end" = ?, patient_id = ?,
                     needs_reschedule = ?, last_updated = ?, json = ? WHERE id = ?
-                """,
-            arguments: [
-                a.version, a.status.rawValue, a.start.timeIntervalSince1970, a.end.timeIntervalSince1970, a.patientID,
-                a.rescheduleFlag == nil ? 0 : 1, a.lastUpdated.timeIntervalSince1970, try encode(a), a.id,
-            ])
+                """
+        ).execute(arguments: [
+            a.version, a.status.rawValue, a.start.timeIntervalSince1970, a.end.timeIntervalSince1970, a.patientID,
+            a.rescheduleFlag == nil ? 0 : 1, a.lastUpdated.timeIntervalSince1970, json, a.id,
+        ])
         try writeLinks(db, a)
-        try db.execute(
-            sql: "INSERT INTO appointment_version (appointment_id, version, recorded_at, json) VALUES (?, ?, ?, ?)",
-            arguments: [a.id, a.version, now.timeIntervalSince1970, try encode(a)])
+        try db.cachedStatement(
+            sql: "INSERT INTO appointment_version (appointment_id, version, recorded_at, json) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [a.id, a.version, now.timeIntervalSince1970, json])
     }
 
     func writeLinks(_ db: Database, _ a: Appointment) throws {
-        try db.execute(sql: "DELETE FROM appointment_schedule WHERE appointment_id = ?", arguments: [a.id])
+        try db.cachedStatement(sql: "DELETE FROM appointment_schedule WHERE appointment_id = ?").execute(arguments: [
+            a.id
+        ])
         for s in Set(a.scheduleIDs) {
-            try db.execute(
-                sql: "INSERT INTO appointment_schedule (appointment_id, schedule_id) VALUES (?, ?)",
-                arguments: [a.id, s])
+            try db.cachedStatement(sql: "INSERT INTO appointment_schedule (appointment_id, schedule_id) VALUES (?, ?)")
+                .execute(arguments: [a.id, s])
         }
-        try db.execute(sql: "DELETE FROM appointment_identifier WHERE appointment_id = ?", arguments: [a.id])
+        try db.cachedStatement(sql: "DELETE FROM appointment_identifier WHERE appointment_id = ?").execute(arguments: [
+            a.id
+        ])
         for i in a.identifiers {
-            try db.execute(
-                sql: "INSERT INTO appointment_identifier (system, value, appointment_id) VALUES (?, ?, ?)",
-                arguments: [i.system, i.value, a.id])
+            try db.cachedStatement(
+                sql: "INSERT INTO appointment_identifier (system, value, appointment_id) VALUES (?, ?, ?)"
+            ).execute(arguments: [i.system, i.value, a.id])
         }
     }
 }

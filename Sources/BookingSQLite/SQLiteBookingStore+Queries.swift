@@ -14,12 +14,12 @@ extension SQLiteBookingStore {
         let keys = slots.map(\.description)
         let rows = try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.slot_key AS k, COUNT(*) AS n FROM claim c
-                    WHERE c.slot_key IN (\(databaseQuestionMarks(count: keys.count))) AND \(Self.liveClaimFilter)
-                    GROUP BY c.slot_key
-                    """, arguments: StatementArguments(keys + [now.timeIntervalSince1970])
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.slot_key AS k, COUNT(*) AS n FROM claim c
+                        WHERE c.slot_key IN (\(databaseQuestionMarks(count: keys.count))) AND \(Self.liveClaimFilter)
+                        GROUP BY c.slot_key
+                        """), arguments: StatementArguments(keys + [now.timeIntervalSince1970])
             ).map { ($0["k"] as String, $0["n"] as Int) }
         }
         var out: [SlotID: Int] = [:]
@@ -30,13 +30,13 @@ extension SQLiteBookingStore {
     public func slotUsage(scheduleID: String, from: Date, to: Date, now: Date) async throws -> [SlotID: Int] {
         let rows = try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.slot_key AS k, COUNT(*) AS n FROM claim c
-                    WHERE c.schedule_id = ? AND c.start >= ? AND c.start < ? AND c.slot_key IS NOT NULL
-                        AND \(Self.liveClaimFilter)
-                    GROUP BY c.slot_key
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.slot_key AS k, COUNT(*) AS n FROM claim c
+                        WHERE c.schedule_id = ? AND c.start >= ? AND c.start < ? AND c.slot_key IS NOT NULL
+                            AND \(Self.liveClaimFilter)
+                        GROUP BY c.slot_key
+                        """),
                 arguments: [
                     scheduleID, from.timeIntervalSince1970, to.timeIntervalSince1970, now.timeIntervalSince1970,
                 ]
@@ -52,13 +52,13 @@ extension SQLiteBookingStore {
         let keys = dates.map(\.description)
         let rows = try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.local_date AS d, COUNT(*) AS n FROM claim c
-                    WHERE c.schedule_id = ? AND c.local_date IN (\(databaseQuestionMarks(count: keys.count)))
-                        AND \(Self.liveClaimFilter)
-                    GROUP BY c.local_date
-                    """, arguments: StatementArguments([scheduleID] + keys + [now.timeIntervalSince1970])
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.local_date AS d, COUNT(*) AS n FROM claim c
+                        WHERE c.schedule_id = ? AND c.local_date IN (\(databaseQuestionMarks(count: keys.count)))
+                            AND \(Self.liveClaimFilter)
+                        GROUP BY c.local_date
+                        """), arguments: StatementArguments([scheduleID] + keys + [now.timeIntervalSince1970])
             ).map { ($0["d"] as String, $0["n"] as Int) }
         }
         var out: [LocalDate: Int] = [:]
@@ -68,7 +68,7 @@ extension SQLiteBookingStore {
 
     public func appointment(id: String) async throws -> Appointment? {
         let json = try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT json FROM appointment WHERE id = ?", arguments: [id])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM appointment WHERE id = ?"), arguments: [id])
         }
         return try json.map { try decode(Appointment.self, $0) }
     }
@@ -120,7 +120,8 @@ extension SQLiteBookingStore {
     public func history(appointmentID: String) async throws -> [Appointment] {
         let rows = try await pool.read { db in
             try String.fetchAll(
-                db, sql: "SELECT json FROM appointment_version WHERE appointment_id = ? ORDER BY version",
+                db.cachedStatement(
+                    sql: "SELECT json FROM appointment_version WHERE appointment_id = ? ORDER BY version"),
                 arguments: [appointmentID])
         }
         return try rows.map { try decode(Appointment.self, $0) }
@@ -159,7 +160,8 @@ extension SQLiteBookingStore {
                 let capacity: Int = row["capacity"]
                 let claims =
                     try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM claim WHERE slot_key = ? AND active = 1", arguments: [key]) ?? 0
+                        db.cachedStatement(sql: "SELECT COUNT(*) FROM claim WHERE slot_key = ? AND active = 1"),
+                        arguments: [key]) ?? 0
                 if used != claims { problems.append("\(key): counter \(used) but \(claims) live claims") }
                 if used > capacity { problems.append("\(key): \(used) booked over capacity \(capacity)") }
             }

@@ -45,17 +45,18 @@ public final class SQLiteBookingStore: BookingStore {
     public func upsertResource(_ resource: BookableResource) async throws {
         let json = try encode(resource)
         try await pool.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO resource (id, kind, json) VALUES (?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, json = excluded.json
-                    """, arguments: [resource.id, resource.kind.rawValue, json])
+                    """
+            ).execute(arguments: [resource.id, resource.kind.rawValue, json])
         }
     }
 
     public func resource(id: String) async throws -> BookableResource? {
         let json = try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT json FROM resource WHERE id = ?", arguments: [id])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM resource WHERE id = ?"), arguments: [id])
         }
         return try json.map { try decode(BookableResource.self, $0) }
     }
@@ -68,24 +69,26 @@ public final class SQLiteBookingStore: BookingStore {
     public func upsertSchedule(_ schedule: Schedule) async throws {
         let json = try encode(schedule)
         try await pool.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO schedule (id, json, availability_version, recheck_pending) VALUES (?, ?, 1, 1)
                     ON CONFLICT(id) DO UPDATE SET json = excluded.json,
                         availability_version = availability_version + 1, recheck_pending = 1
-                    """, arguments: [schedule.id, json])
-            try db.execute(sql: "DELETE FROM schedule_resource WHERE schedule_id = ?", arguments: [schedule.id])
+                    """
+            ).execute(arguments: [schedule.id, json])
+            try db.cachedStatement(sql: "DELETE FROM schedule_resource WHERE schedule_id = ?").execute(arguments: [
+                schedule.id
+            ])
             for r in schedule.resourceIDs {
-                try db.execute(
-                    sql: "INSERT INTO schedule_resource (schedule_id, resource_id) VALUES (?, ?)",
-                    arguments: [schedule.id, r])
+                try db.cachedStatement(sql: "INSERT INTO schedule_resource (schedule_id, resource_id) VALUES (?, ?)")
+                    .execute(arguments: [schedule.id, r])
             }
         }
     }
 
     public func schedule(id: String) async throws -> Schedule? {
         let json = try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT json FROM schedule WHERE id = ?", arguments: [id])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM schedule WHERE id = ?"), arguments: [id])
         }
         return try json.map { try decode(Schedule.self, $0) }
     }
@@ -110,12 +113,13 @@ public final class SQLiteBookingStore: BookingStore {
         let json = try encode(rule)
         try await pool.write { db in
             let previous = try String.fetchOne(
-                db, sql: "SELECT schedule_id FROM availability_rule WHERE id = ?", arguments: [rule.id])
-            try db.execute(
+                db.cachedStatement(sql: "SELECT schedule_id FROM availability_rule WHERE id = ?"), arguments: [rule.id])
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO availability_rule (id, schedule_id, json) VALUES (?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET schedule_id = excluded.schedule_id, json = excluded.json
-                    """, arguments: [rule.id, rule.scheduleID, json])
+                    """
+            ).execute(arguments: [rule.id, rule.scheduleID, json])
             try Self.bump(db, Array(Set([rule.scheduleID] + (previous.map { [$0] } ?? []))))
         }
     }
@@ -124,11 +128,11 @@ public final class SQLiteBookingStore: BookingStore {
         let json: String? = try await pool.write { db in
             guard
                 let json = try String.fetchOne(
-                    db, sql: "SELECT json FROM availability_rule WHERE id = ?", arguments: [id]),
+                    db.cachedStatement(sql: "SELECT json FROM availability_rule WHERE id = ?"), arguments: [id]),
                 let scheduleID = try String.fetchOne(
-                    db, sql: "SELECT schedule_id FROM availability_rule WHERE id = ?", arguments: [id])
+                    db.cachedStatement(sql: "SELECT schedule_id FROM availability_rule WHERE id = ?"), arguments: [id])
             else { return nil }
-            try db.execute(sql: "DELETE FROM availability_rule WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM availability_rule WHERE id = ?").execute(arguments: [id])
             try Self.bump(db, [scheduleID])
             return json
         }
@@ -139,7 +143,7 @@ public final class SQLiteBookingStore: BookingStore {
         let rows = try await pool.read { db in
             if let scheduleID {
                 return try String.fetchAll(
-                    db, sql: "SELECT json FROM availability_rule WHERE schedule_id = ? ORDER BY id",
+                    db.cachedStatement(sql: "SELECT json FROM availability_rule WHERE schedule_id = ? ORDER BY id"),
                     arguments: [scheduleID])
             }
             return try String.fetchAll(db, sql: "SELECT json FROM availability_rule ORDER BY id")
@@ -161,8 +165,8 @@ public final class SQLiteBookingStore: BookingStore {
     public func deleteException(id: String, affectedSchedules: [String]) async throws -> AvailabilityException? {
         let json: String? = try await pool.write { db in
             let json = try String.fetchOne(
-                db, sql: "SELECT json FROM availability_exception WHERE id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM availability_exception WHERE id = ?", arguments: [id])
+                db.cachedStatement(sql: "SELECT json FROM availability_exception WHERE id = ?"), arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM availability_exception WHERE id = ?").execute(arguments: [id])
             try Self.bump(db, affectedSchedules)
             return json
         }
@@ -181,7 +185,9 @@ public final class SQLiteBookingStore: BookingStore {
             var out: [String: Int] = [:]
             for id in scheduleIDs {
                 out[id] =
-                    try Int.fetchOne(db, sql: "SELECT availability_version FROM schedule WHERE id = ?", arguments: [id])
+                    try Int.fetchOne(
+                        db.cachedStatement(sql: "SELECT availability_version FROM schedule WHERE id = ?"),
+                        arguments: [id])
                     ?? 0
             }
             return out

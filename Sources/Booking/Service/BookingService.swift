@@ -25,6 +25,7 @@ public struct BookingService: Sendable {
     public let store: any BookingStore
     public let clock: any BookingClock
     public let configuration: BookingConfiguration
+    let cache = AvailabilityCache()
 
     public init(
         store: any BookingStore, clock: any BookingClock = SystemClock(), configuration: BookingConfiguration = .init()
@@ -42,11 +43,17 @@ public struct BookingService: Sendable {
         return s
     }
 
-    /// The expander of a schedule with its current rules and exceptions.
+    /// The expander of a schedule with its current rules and exceptions (cached per availability version).
     func expander(for schedule: Schedule) async throws -> SlotExpander {
-        try SlotExpander(
+        let version = try await store.availabilityVersions(scheduleIDs: [schedule.id])[schedule.id] ?? 0
+        if let cached = cache.expander(scheduleID: schedule.id, version: version), cached.schedule == schedule {
+            return cached
+        }
+        let expander = try SlotExpander(
             schedule: schedule, rules: try await store.rules(scheduleID: schedule.id),
             exceptions: try await store.exceptions())
+        cache.store(expander, version: version)
+        return expander
     }
 
     /// Retries `body` when the availability changed between validation and commit.

@@ -38,33 +38,39 @@ public struct SlotExpander: Sendable {
     /// caller applies bookings, notice, horizon and limits (``SlotAvailability``).
     public func slots(from: Date, to: Date) -> [Slot] {
         guard from < to else { return [] }
+        let zone = self.zone.prepared(from: from.addingTimeInterval(-3 * 86400), to: to.addingTimeInterval(3 * 86400))
         let firstDay = zone.local(from).date.adding(days: -1)
         let lastDay = zone.local(to).date
         var out: [Slot] = []
         var day = firstDay
-        let closures = closureIntervals(from: firstDay, through: lastDay.adding(days: 1))
+        let closures = closureIntervals(from: firstDay, through: lastDay.adding(days: 1), zone: zone)
+        let offers = rules.map(SlotOffer.init(rule:))
         while day <= lastDay {
-            for rule in rules where rule.opens(on: day) {
+            for (rule, offer) in zip(rules, offers) where rule.opens(on: day) {
                 for opening in rule.openings {
-                    layOut(rule: rule, opening: opening, on: day, from: from, to: to, closures: closures, into: &out)
+                    layOut(
+                        rule: rule, offer: offer, opening: opening, on: day, from: from, to: to, closures: closures,
+                        zone: zone, into: &out)
                 }
             }
             for ex in exceptions where ex.occurs(on: day) {
                 guard case .extraOpening(let template) = ex.effect else { continue }
-                let opening: OpeningHours
-                switch ex.span {
-                case .timeRange(_, let f, let t): opening = OpeningHours(f, t)
-                default:
-                    for o in template.openings {
-                        layOut(rule: template, opening: o, on: day, from: from, to: to, closures: closures, into: &out)
-                    }
-                    continue
+                let offer = SlotOffer(rule: template)
+                let openings: [OpeningHours]
+                if case .timeRange(_, let f, let t) = ex.span {
+                    openings = [OpeningHours(f, t)]
+                } else {
+                    openings = template.openings
                 }
-                layOut(rule: template, opening: opening, on: day, from: from, to: to, closures: closures, into: &out)
+                for o in openings {
+                    layOut(
+                        rule: template, offer: offer, opening: o, on: day, from: from, to: to, closures: closures,
+                        zone: zone, into: &out)
+                }
             }
             day = day.adding(days: 1)
         }
-        out.sort { $0.id.start < $1.id.start }
+        if !out.isSorted(byStart: ()) { out.sort { $0.id.start < $1.id.start } }
         var unique: [Slot] = []
         unique.reserveCapacity(out.count)
         for s in out where unique.last?.id.start != s.id.start { unique.append(s) }
@@ -84,6 +90,10 @@ public struct SlotExpander: Sendable {
     }
 
     func closureIntervals(from: LocalDate, through: LocalDate) -> [Closure] {
+        closureIntervals(from: from, through: through, zone: zone)
+    }
+
+    func closureIntervals(from: LocalDate, through: LocalDate, zone: ZoneResolver) -> [Closure] {
         var out: [Closure] = []
         for ex in exceptions where ex.isClosure {
             switch ex.span {
@@ -114,19 +124,16 @@ public struct SlotExpander: Sendable {
     }
 
     func layOut(
-        rule: AvailabilityRule, opening: OpeningHours, on day: LocalDate, from: Date, to: Date, closures: [Closure],
-        into out: inout [Slot]
+        rule: AvailabilityRule, offer: SlotOffer, opening: OpeningHours, on day: LocalDate, from: Date, to: Date,
+        closures: [Closure], zone: ZoneResolver, into out: inout [Slot]
     ) {
         let openStart = zone.instant(day, minuteOfDay: opening.start.minuteOfDay)
         let openEnd = zone.instant(
             opening.crossesMidnight ? day.adding(days: 1) : day, minuteOfDay: opening.end.minuteOfDay)
         guard openStart < openEnd, openEnd > from, openStart < to else { return }
-        func make(_ start: Date, _ end: Date, flexible: ClosedRange<Int>?) {
+        func make(_ start: Date, _ end: Date) {
             guard start >= from, start < to else { return }
-            var slot = Slot(
-                id: SlotID(scheduleID: schedule.id, start: start), end: end, ruleID: rule.id, capacity: rule.capacity,
-                flexibleMinutes: flexible, serviceTypes: rule.serviceTypes, specialties: rule.specialties,
-                appointmentTypes: rule.appointmentTypes, teleconsultation: rule.teleconsultation)
+            var slot = Slot(id: SlotID(scheduleID: schedule.id, start: start), end: end, offer: offer)
             if let c = closures.first(where: { $0.start < end && $0.end > start }) {
                 slot.status = .busyUnavailable
                 slot.unavailableReason = .closed
@@ -135,8 +142,8 @@ public struct SlotExpander: Sendable {
             out.append(slot)
         }
         switch rule.slotLength {
-        case .flexible(let lo, let hi):
-            make(openStart, openEnd, flexible: lo...hi)
+        case .flexible:
+            make(openStart, openEnd)
         case .fixed(let length):
             let before = Double(rule.bufferBeforeMinutes * 60)
             let after = Double(rule.bufferAfterMinutes * 60)
@@ -146,9 +153,21 @@ public struct SlotExpander: Sendable {
             let limit = openEnd.timeIntervalSince1970
             while t + before + len + after <= limit {
                 let s = Date(timeIntervalSince1970: t + before)
-                make(s, s.addingTimeInterval(len), flexible: nil)
+                make(s, s.addingTimeInterval(len))
                 t += grid
             }
         }
+    }
+}
+
+extension Array where Element == Slot {
+    func isSorted(byStart: Void) -> Bool {
+        var last = -Double.infinity
+        for s in self {
+            let t = s.id.start.timeIntervalSince1970
+            if t < last { return false }
+            last = t
+        }
+        return true
     }
 }

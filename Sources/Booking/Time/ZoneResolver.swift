@@ -9,6 +9,41 @@ import Foundation
 ///   its first occurrence (the earlier instant, still in summer time).
 public struct ZoneResolver: Sendable {
     public let timeZone: TimeZone
+    /// Offsets known for an interval (see ``prepared(from:to:)``): the offset before the first transition and
+    /// each transition instant with the offset after it.
+    private var table: OffsetTable?
+
+    struct OffsetTable: Sendable {
+        var from: Double
+        var to: Double
+        var initial: Int
+        var transitions: [(at: Double, offset: Int)]
+
+        func offset(at t: Double) -> Int? {
+            guard t >= from && t < to else { return nil }
+            var result = initial
+            for tr in transitions {
+                if tr.at <= t { result = tr.offset } else { break }
+            }
+            return result
+        }
+    }
+
+    /// A resolver that answers offsets in `[from, to)` from a precomputed transition table (the zone database
+    /// is asked once per transition instead of once per lookup).
+    public func prepared(from: Date, to: Date) -> ZoneResolver {
+        var copy = self
+        var transitions: [(Double, Int)] = []
+        var cursor = from
+        while let next = timeZone.nextDaylightSavingTimeTransition(after: cursor), next < to {
+            transitions.append((next.timeIntervalSince1970, timeZone.secondsFromGMT(for: next)))
+            cursor = next
+        }
+        copy.table = OffsetTable(
+            from: from.timeIntervalSince1970, to: to.timeIntervalSince1970, initial: timeZone.secondsFromGMT(for: from),
+            transitions: transitions)
+        return copy
+    }
 
     /// - Throws: ``BookingError/invalidTimeZone(_:)`` for an unknown IANA identifier.
     public init(identifier: String) throws(BookingError) {
@@ -22,7 +57,8 @@ public struct ZoneResolver: Sendable {
 
     /// Offset from UTC in seconds at `instant`.
     public func offset(at instant: Date) -> Int {
-        timeZone.secondsFromGMT(for: instant)
+        if let table, let o = table.offset(at: instant.timeIntervalSince1970) { return o }
+        return timeZone.secondsFromGMT(for: instant)
     }
 
     /// The instant of `date` at `minuteOfDay` local time (see the type's rules for gaps and repeats).

@@ -25,6 +25,23 @@ enum Measure {
         return best
     }
 
+    /// Async variant of ``best(rounds:minSeconds:_:)``.
+    static func bestAsync(rounds: Int, minSeconds: Double, _ body: () async throws -> Void) async rethrows -> Double {
+        var best = Double.infinity
+        for _ in 0..<max(1, rounds) {
+            var calls = 0
+            let start = now()
+            var elapsed = 0.0
+            repeat {
+                try await body()
+                calls += 1
+                elapsed = now() - start
+            } while elapsed < minSeconds
+            best = min(best, elapsed / Double(calls))
+        }
+        return best
+    }
+
     /// Resident set size of this process, in bytes (Linux /proc; 0 elsewhere).
     static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
