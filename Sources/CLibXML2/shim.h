@@ -1,6 +1,12 @@
 #ifndef CLIBXML2_SHIM_H
 #define CLIBXML2_SHIM_H
 
+/* Debian builds libxml2 with ICU, so its encoding.h would pull in the system's <unicode/*.h>, whose
+ * UErrorCode clashes with Foundation's own ICU module. The gateway never touches libxml2's encoding handlers
+ * (it only passes pointers to them around), so the ICU members are left out of the view Swift gets. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
