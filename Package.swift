@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +38,19 @@ let package = Package(
             dependencies: ["Booking", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "FHIRMapping",
+            dependencies: ["Booking", "FHIRModel"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "FHIRServer",
+            dependencies: [
+                "Booking", "FHIRModel", "FHIRMapping",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "BookingGatewayCLI",
             dependencies: [
@@ -44,6 +58,8 @@ let package = Package(
                 "CLibXML2",
                 "Booking",
                 "BookingSQLite",
+                "FHIRServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -74,6 +90,14 @@ let package = Package(
         .testTarget(
             name: "BookingSQLiteTests",
             dependencies: ["Booking", "BookingSQLite", "BookingTestSupport", "FHIRTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FHIRServerTests",
+            dependencies: [
+                "FHIRServer", "FHIRModel", "Booking", "BookingSQLite", "BookingTestSupport", "FHIRTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

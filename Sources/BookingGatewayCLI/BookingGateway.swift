@@ -5,7 +5,10 @@ struct BookingGateway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "booking-gateway",
         abstract: "FHIR R4 healthcare booking gateway.",
-        subcommands: [ConvertCommand.self, ProfilesCommand.self, BenchCommand.self, RaceCommand.self]
+        subcommands: [
+            ServeCommand.self, ConvertCommand.self, ProfilesCommand.self, DemoCommand.self, BenchCommand.self,
+            RaceCommand.self,
+        ]
     )
 }
 

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Booking
+import BookingSQLite
+import FHIRModel
+import FHIRServer
+import Foundation
+import Hummingbird
+
+/// `booking-gateway serve`: the FHIR gateway over HTTP. The FHIR base is `http://HOST:PORT/fhir`; `/health` is
+/// beside it.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the FHIR gateway.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Store: sqlite:PATH (PostgreSQL arrives in a later release).") var store =
+        "sqlite:data/gateway.sqlite"
+    @Flag(help: "Load the demo clinic (fixtures/demo/clinic.json) into an empty store.") var demo = false
+    @Option(help: "Demo clinic file.") var demoFile = "fixtures/demo/clinic.json"
+    @Option(help: "Mode of schedules that do not choose one: full or appointments.") var mode: BookingMode = .full
+    @OptionGroup var profiles: ProfilesOption
+
+    func run() async throws {
+        guard store.hasPrefix("sqlite:") else {
+            throw ValidationError("unsupported store '\(store)': use sqlite:PATH")
+        }
+        let path = String(store.dropFirst("sqlite:".count))
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let registry = try loadRegistry(profiles)
+        let sqlite = try SQLiteBookingStore(path: path)
+        let booking = BookingService(store: sqlite, configuration: BookingConfiguration(defaultMode: mode))
+        try await booking.processPendingRechecks()
+        if demo, try await sqlite.schedules().isEmpty {
+            try await DemoClinic.read(URL(fileURLWithPath: demoFile)).load(into: booking)
+            printError("loaded the demo clinic from \(demoFile)")
+        }
+        let services = GatewayServices(
+            booking: booking, codec: FHIRCodec(registry: registry), defaultTimeZone: "Europe/Rome")
+        let config = ServerConfiguration(host: host, port: port)
+        printError("FHIR base: \(config.baseURL)")
+        try await buildApplication(services: services, configuration: config).runService()
+    }
+}
+
+extension BookingMode: ExpressibleByArgument {}
+
+/// `booking-gateway demo export`: writes the demo clinic's JSON.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "The demo clinic.", subcommands: [Export.self])
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the demo clinic as JSON.")
+        @Option(help: "Output file.") var to = "fixtures/demo/clinic.json"
+
+        func run() throws {
+            try DemoClinic.make().encoded().write(to: URL(fileURLWithPath: to))
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/// Canonical URLs of the project's extensions (defined as StructureDefinitions in profiles/booking-gateway).
+public enum ProjectExtension {
+    public static let base = "https://booking-gateway.dev/fhir/StructureDefinition/"
+    /// Slot: places in the slot (unsignedInt).
+    public static let slotCapacity = base + "slot-capacity"
+    /// Slot: places taken by bookings and live holds (unsignedInt).
+    public static let slotBooked = base + "slot-booked"
+    /// Slot: why a busy-unavailable slot cannot be booked (code: closed, tooSoon, beyondHorizon, dailyLimitReached, past).
+    public static let slotUnavailableReason = base + "slot-unavailable-reason"
+    /// Appointment: held as a teleconsultation (boolean).
+    public static let teleconsultation = base + "teleconsultation"
+    /// Appointment: flagged as needing rescheduling (complex: reason, cause, flaggedAt).
+    public static let needsReschedule = base + "needs-reschedule"
+}

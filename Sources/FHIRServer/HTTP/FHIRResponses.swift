@@ -1,0 +1,56 @@
+import FHIRModel
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Builds FHIR responses in the negotiated format.
+public struct FHIRResponses: Sendable {
+    public let codec: FHIRCodec
+
+    public init(codec: FHIRCodec) {
+        self.codec = codec
+    }
+
+    /// A resource response with `ETag`/`Last-Modified` from its meta, and optional `Location`.
+    public func resource(
+        _ resource: Element, status: HTTPResponse.Status = .ok, negotiation: Negotiation, location: String? = nil
+    ) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = negotiation.format.mimeType + "; charset=utf-8; fhirVersion=4.0"
+        if let version = resource.descendant("meta", "versionId")?.value { headers[.eTag] = "W/\"\(version)\"" }
+        if let updated = resource.descendant("meta", "lastUpdated")?.value, let dt = FHIRDateTime(updated) {
+            headers[.lastModified] = Self.httpDate(Date(timeIntervalSince1970: dt.epochSeconds))
+        }
+        if let location {
+            headers[.location] = location
+            headers[.contentLocation] = location
+        }
+        let bytes = codec.write(resource, format: negotiation.format, pretty: negotiation.pretty)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// An OperationOutcome response for an error.
+    public func error(_ error: FHIRError, negotiation: Negotiation) -> Response {
+        resource(error.outcome.element, status: error.status, negotiation: negotiation)
+    }
+
+    /// Reads the request body as one resource.
+    /// - Throws: ``FHIRError`` (415) or the reader's ``FHIRFormatError`` (400).
+    public func readBody(_ request: Request, maxBytes: Int) async throws -> Element {
+        let format = try Negotiation.body(of: request)
+        let buffer = try await request.body.collect(upTo: maxBytes + 1)
+        if buffer.readableBytes > maxBytes {
+            throw FHIRError(.contentTooLarge, code: "too-long", "the body exceeds \(maxBytes) bytes")
+        }
+        return try codec.read(Array(buffer.readableBytesView), format: format)
+    }
+
+    /// RFC 7231 date, e.g. `Sun, 30 Mar 2025 07:00:00 GMT`.
+    static func httpDate(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return f.string(from: date)
+    }
+}

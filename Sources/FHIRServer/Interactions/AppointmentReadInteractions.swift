@@ -1,0 +1,120 @@
+import Booking
+import FHIRMapping
+import FHIRModel
+import Hummingbird
+
+/// Appointment read, vread, history and search, from the domain's versions.
+struct AppointmentReadInteractions {
+    let services: GatewayServices
+    let baseURL: String
+
+    static let searchParameters: [RouteCatalog.SearchParameter] = [
+        .init(name: "patient", type: "reference", documentation: "Patient/{id}"),
+        .init(name: "actor", type: "reference", documentation: "any participant: Type/{id}"),
+        .init(name: "practitioner", type: "reference", documentation: "Practitioner/{id}"),
+        .init(name: "location", type: "reference", documentation: "Location/{id}"),
+        .init(name: "status", type: "token", documentation: "appointment status; commas OR"),
+        .init(
+            name: "date", type: "date", documentation: "on the start..end period; prefixes eq ne gt lt ge le sa eb ap"),
+        .init(name: "identifier", type: "token", documentation: "system|value"),
+        .init(name: "slot", type: "reference", documentation: "Slot/{id}"),
+        .init(name: "service-type", type: "token", documentation: "[system|]code"),
+        .init(name: "_id", type: "token", documentation: "appointment id"),
+    ]
+
+    func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+        for i in ["read", "vread", "history-instance", "search-type"] { catalog.add("Appointment", interaction: i) }
+        catalog.add("Appointment", searchParameters: Self.searchParameters)
+        router.get("/fhir/Appointment/:id") { request, context in
+            let negotiation = try Negotiation.response(for: request)
+            let a = try await appointment(try context.parameters.require("id"))
+            if let inm = request.headers[.ifNoneMatch], inm == "W/\"\(a.version)\"" {
+                return Response(status: .notModified)
+            }
+            return services.responses.resource(AppointmentMapping.resource(a).element, negotiation: negotiation)
+        }
+        router.get("/fhir/Appointment/:id/_history/:vid") { request, context in
+            let negotiation = try Negotiation.response(for: request)
+            let id = try context.parameters.require("id")
+            let vid = try context.parameters.require("vid")
+            _ = try await appointment(id)
+            guard
+                let version = try await services.store.history(appointmentID: id).first(where: {
+                    String($0.version) == vid
+                })
+            else {
+                throw FHIRError(.notFound, code: "not-found", "Appointment/\(id)/_history/\(vid) not found")
+            }
+            return services.responses.resource(AppointmentMapping.resource(version).element, negotiation: negotiation)
+        }
+        router.get("/fhir/Appointment/:id/_history") { request, context in
+            let negotiation = try Negotiation.response(for: request)
+            let id = try context.parameters.require("id")
+            _ = try await appointment(id)
+            var bundle = BundleResource()
+            bundle.type = "history"
+            let versions = try await services.store.history(appointmentID: id).reversed()
+            bundle.total = versions.count
+            bundle.entries = versions.map { v in
+                BundleResource.Entry(
+                    fullUrl: "\(baseURL)/Appointment/\(id)", resource: AppointmentMapping.resource(v).element,
+                    request: .init(
+                        method: v.version == 1 ? "POST" : "PUT",
+                        url: v.version == 1 ? "Appointment" : "Appointment/\(id)"),
+                    response: .init(status: v.version == 1 ? "201" : "200", etag: "W/\"\(v.version)\""))
+            }
+            return services.responses.resource(bundle.element, negotiation: negotiation)
+        }
+        router.get("/fhir/Appointment") { request, _ in try await search(request) }
+    }
+
+    func appointment(_ id: String) async throws -> Appointment {
+        guard let a = try await services.store.appointment(id: id) else {
+            throw FHIRError(.notFound, code: "not-found", "Appointment/\(id) not found")
+        }
+        return a
+    }
+
+    func search(_ request: Request) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let search = try SearchRequest(query: request.uri.query, strict: request.prefersStrictHandling)
+        let warnings = try search.unsupported(Set(Self.searchParameters.map(\.name)))
+        var query = AppointmentQuery()
+        if let i = search.values("identifier").first?.values.first {
+            let parts = i.split(separator: "|", maxSplits: 1)
+            guard parts.count == 2 else { throw FHIRError(.badRequest, code: "invalid", "identifier is system|value") }
+            query.identifier = BusinessIdentifier(system: String(parts[0]), value: String(parts[1]))
+        }
+        let dates = try search.values("date").flatMap(\.values).map { v throws(FHIRError) in try DateSearchValue(v) }
+        for s in search.values("status").flatMap(\.values) where Booking.AppointmentStatus(rawValue: s) == nil {
+            throw FHIRError(.badRequest, code: "invalid", "unknown appointment status '\(s)'")
+        }
+        let all = try await services.store.appointments(query)
+        let matches = all.filter { a in
+            let refs = Set(a.participants.map { ReferenceMapping.reference(for: $0.actor) })
+            func refMatch(_ name: String, type: String?) -> Bool {
+                search.values(name).allSatisfy { p in
+                    p.values.contains { v in
+                        let full = v.contains("/") ? v : (type.map { "\($0)/\(v)" } ?? v)
+                        return refs.contains(full) || refs.contains(where: { full.hasSuffix("/" + $0) })
+                    }
+                }
+            }
+            return refMatch("patient", type: "Patient") && refMatch("actor", type: nil)
+                && refMatch("practitioner", type: "Practitioner") && refMatch("location", type: "Location")
+                && search.values("status").allSatisfy { $0.values.contains(a.status.rawValue) }
+                && dates.allSatisfy { $0.matches(start: a.start, end: a.end) }
+                && search.values("_id").allSatisfy { $0.values.contains(a.id) }
+                && search.values("slot").allSatisfy { p in
+                    p.values.contains { v in a.slotIDs.contains { "Slot/\($0)" == v || $0.description == v } }
+                }
+                && search.values("service-type").allSatisfy { p in
+                    p.values.contains { v in a.serviceTypes.contains { $0.matches(ScheduleInteractions.code(v)) } }
+                }
+        }
+        let bundle = SearchsetBuilder(baseURL: baseURL, type: "Appointment", request: request).bundle(
+            matches: matches.map { AppointmentMapping.resource($0).element }, count: search.count,
+            offset: try SearchsetBuilder.offset(request), warnings: warnings)
+        return services.responses.resource(bundle.element, negotiation: negotiation)
+    }
+}

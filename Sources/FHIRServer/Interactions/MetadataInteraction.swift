@@ -1,0 +1,53 @@
+import FHIRModel
+import Foundation
+import Hummingbird
+
+/// `GET /fhir/metadata`: the CapabilityStatement, generated from the route catalogue.
+struct MetadataInteraction {
+    let services: GatewayServices
+    let catalog: RouteCatalog
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/fhir/metadata") { request, _ in
+            let negotiation = try Negotiation.response(for: request)
+            return services.responses.resource(capabilityStatement().element, negotiation: negotiation)
+        }
+    }
+
+    func capabilityStatement() -> CapabilityStatementResource {
+        var cs = CapabilityStatementResource()
+        var e = cs.element
+        func p(_ name: String, _ type: String, _ value: String) -> Element {
+            Element(name: name, type: type, value: value)
+        }
+        e.children += [
+            p("status", "code", "active"),
+            p("date", "dateTime", "2026-11-25"),
+            p("kind", "code", "instance"),
+            Element(name: "software", type: "BackboneElement", children: [p("name", "string", "booking-gateway")]),
+            p("fhirVersion", "code", "4.0.1"),
+            p("format", "code", "application/fhir+json"),
+            p("format", "code", "application/fhir+xml"),
+        ]
+        var rest = Element(name: "rest", type: "BackboneElement", children: [p("mode", "code", "server")])
+        for (type, entry) in catalog.resources {
+            var r = Element(name: "resource", type: "BackboneElement", children: [p("type", "code", type)])
+            r.children += entry.interactions.map {
+                Element(name: "interaction", type: "BackboneElement", children: [p("code", "code", $0)])
+            }
+            if entry.interactions.contains("vread") { r.children.append(p("versioning", "code", "versioned")) }
+            r.children += entry.searchParameters.map {
+                Element(
+                    name: "searchParam", type: "BackboneElement",
+                    children: [
+                        p("name", "string", $0.name), p("type", "code", $0.type),
+                        p("documentation", "markdown", $0.documentation),
+                    ])
+            }
+            rest.children.append(r)
+        }
+        e.children.append(rest)
+        cs.element = e
+        return cs
+    }
+}

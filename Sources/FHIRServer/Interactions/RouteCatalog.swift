@@ -1,0 +1,42 @@
+import Synchronization
+
+/// What the server routes, recorded by the interactions as they register, so that the CapabilityStatement
+/// is generated from the routes themselves and cannot drift.
+public final class RouteCatalog: Sendable {
+    public struct SearchParameter: Sendable, Hashable {
+        public var name: String
+        public var type: String
+        public var documentation: String
+    }
+
+    public struct ResourceEntry: Sendable {
+        public var interactions: [String] = []
+        public var searchParameters: [SearchParameter] = []
+        public var operations: [String] = []
+    }
+
+    private let entries = Mutex<[String: ResourceEntry]>([:])
+    private let systemInteractions = Mutex<[String]>([])
+
+    public init() {}
+
+    public func add(_ type: String, interaction: String) {
+        entries.withLock { e in
+            if !(e[type]?.interactions.contains(interaction) ?? false) {
+                e[type, default: ResourceEntry()].interactions.append(interaction)
+            }
+        }
+    }
+
+    public func add(_ type: String, searchParameters: [SearchParameter]) {
+        entries.withLock { e in e[type, default: ResourceEntry()].searchParameters += searchParameters }
+    }
+
+    public func addSystem(_ interaction: String) {
+        systemInteractions.withLock { $0.append(interaction) }
+    }
+
+    public var resources: [(type: String, entry: ResourceEntry)] {
+        entries.withLock { e in e.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+    }
+}

@@ -1,0 +1,82 @@
+import Booking
+import FHIRMapping
+import FHIRModel
+import Hummingbird
+
+/// Schedule read and search.
+struct ScheduleInteractions {
+    let services: GatewayServices
+    let baseURL: String
+
+    static let searchParameters: [RouteCatalog.SearchParameter] = [
+        .init(
+            name: "actor", type: "reference",
+            documentation: "Practitioner/{id}, Location/{id}, Device/{id}, HealthcareService/{id}"),
+        .init(name: "active", type: "token", documentation: "true | false"),
+        .init(name: "service-type", type: "token", documentation: "[system|]code"),
+        .init(name: "specialty", type: "token", documentation: "[system|]code"),
+        .init(name: "_id", type: "token", documentation: "schedule id"),
+    ]
+
+    func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+        catalog.add("Schedule", interaction: "read")
+        catalog.add("Schedule", interaction: "search-type")
+        catalog.add("Schedule", searchParameters: Self.searchParameters)
+        router.get("/fhir/Schedule/:id") { request, context in
+            let negotiation = try Negotiation.response(for: request)
+            let id = try context.parameters.require("id")
+            guard let schedule = try await services.store.schedule(id: id) else {
+                throw FHIRError(.notFound, code: "not-found", "Schedule/\(id) not found")
+            }
+            return services.responses.resource(try await resource(schedule).element, negotiation: negotiation)
+        }
+        router.get("/fhir/Schedule") { request, _ in
+            let negotiation = try Negotiation.response(for: request)
+            let search = try SearchRequest(query: request.uri.query, strict: request.prefersStrictHandling)
+            let warnings = try search.unsupported(Set(Self.searchParameters.map(\.name)))
+            let resources = Dictionary(uniqueKeysWithValues: try await services.store.resources().map { ($0.id, $0) })
+            var matches: [Element] = []
+            for s in try await services.store.schedules() where try accepts(s, search, resources) {
+                matches.append(ScheduleMapping.resource(s, resources: resources).element)
+            }
+            let bundle = SearchsetBuilder(baseURL: baseURL, type: "Schedule", request: request).bundle(
+                matches: matches, count: search.count, offset: try SearchsetBuilder.offset(request), warnings: warnings)
+            return services.responses.resource(bundle.element, negotiation: negotiation)
+        }
+    }
+
+    func resource(_ schedule: Schedule) async throws -> ScheduleResource {
+        var resources: [String: BookableResource] = [:]
+        for id in schedule.resourceIDs { resources[id] = try await services.store.resource(id: id) }
+        return ScheduleMapping.resource(schedule, resources: resources)
+    }
+
+    func accepts(_ s: Schedule, _ search: SearchRequest, _ resources: [String: BookableResource]) throws(FHIRError)
+        -> Bool
+    {
+        for p in search.values("_id") where !p.values.contains(s.id) { return false }
+        for p in search.values("active") where !p.values.contains(s.active ? "true" : "false") { return false }
+        for p in search.values("actor") {
+            let refs = Set(s.resourceIDs.compactMap { resources[$0].map(ReferenceMapping.reference(for:)) })
+            let ids = Set(s.resourceIDs)
+            guard
+                p.values.contains(where: { refs.contains($0) || ids.contains($0) || refs.contains(where: $0.hasSuffix) }
+                )
+            else { return false }
+        }
+        for (name, codes) in [("service-type", s.serviceTypes), ("specialty", s.specialties)] {
+            for p in search.values(name) {
+                guard p.values.contains(where: { v in codes.contains { $0.matches(Self.code(v)) } }) else {
+                    return false
+                }
+            }
+        }
+        return true
+    }
+
+    static func code(_ v: String) -> Code {
+        let parts = v.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+        return parts.count == 2
+            ? Code(system: parts[0].isEmpty ? nil : String(parts[0]), code: String(parts[1])) : Code(code: v)
+    }
+}

@@ -1,0 +1,112 @@
+import Booking
+import FHIRMapping
+import FHIRModel
+import Foundation
+import Hummingbird
+
+/// Slot read and search: virtual slots expanded from the rules.
+struct SlotInteractions {
+    let services: GatewayServices
+    let baseURL: String
+
+    static let searchParameters: [RouteCatalog.SearchParameter] = [
+        .init(name: "schedule", type: "reference", documentation: "Schedule/{id} or {id}"),
+        .init(
+            name: "start", type: "date",
+            documentation: "prefixes eq ne gt lt ge le sa eb ap; default window: now to 7 days ahead, at most 92 days"),
+        .init(name: "end", type: "date", documentation: "as start, on the slot end"),
+        .init(name: "status", type: "token", documentation: "free | busy | busy-unavailable"),
+        .init(name: "service-type", type: "token", documentation: "[system|]code"),
+        .init(name: "specialty", type: "token", documentation: "[system|]code"),
+        .init(name: "appointment-type", type: "token", documentation: "[system|]code"),
+        .init(name: "_id", type: "token", documentation: "slot id"),
+    ]
+
+    func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+        catalog.add("Slot", interaction: "read")
+        catalog.add("Slot", interaction: "search-type")
+        catalog.add("Slot", searchParameters: Self.searchParameters)
+        router.get("/fhir/Slot/:id") { request, context in
+            let negotiation = try Negotiation.response(for: request)
+            let id = try context.parameters.require("id")
+            guard let slotID = SlotID(id), let slot = try await services.booking.slot(slotID) else {
+                throw FHIRError(.notFound, code: "not-found", "Slot/\(id) not found")
+            }
+            return services.responses.resource(
+                SlotMapping.resource(slot, zone: try await zone(for: slot.scheduleID)).element, negotiation: negotiation
+            )
+        }
+        router.get("/fhir/Slot") { request, _ in try await search(request, query: request.uri.query) }
+        router.post("/fhir/Slot/_search") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            return try await search(request, query: String(buffer: body))
+        }
+    }
+
+    func zone(for scheduleID: String) async throws -> ZoneResolver {
+        let tz = try await services.store.schedule(id: scheduleID)?.timeZone ?? services.defaultTimeZone
+        return try ZoneResolver(identifier: tz)
+    }
+
+    func search(_ request: Request, query: String?) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let search = try SearchRequest(query: query, strict: request.prefersStrictHandling)
+        let warnings = try search.unsupported(Set(Self.searchParameters.map(\.name)))
+        let now = services.booking.clock.now()
+        let startFilters = try search.values("start").flatMap(\.values).map { v throws(FHIRError) in
+            try DateSearchValue(v)
+        }
+        var lowers: [Date] = []
+        var uppers: [Date] = []
+        for d in startFilters {
+            switch d.prefix {
+            case "ge", "gt", "sa": lowers.append(d.lower)
+            case "le", "lt", "eb": uppers.append(d.upper)
+            case "eq", "ap":
+                lowers.append(d.lower)
+                uppers.append(d.upper)
+            default: break
+            }
+        }
+        let from = lowers.max() ?? now
+        let to = uppers.min() ?? from.addingTimeInterval(7 * 86400)
+        guard to.timeIntervalSince(from) <= 92 * 86400 else {
+            throw FHIRError(.badRequest, code: "too-costly", "a slot search covers at most 92 days: narrow 'start'")
+        }
+        let endFilters = try search.values("end").flatMap { $0.values }.map { v throws(FHIRError) in
+            try DateSearchValue(v)
+        }
+        let scheduleIDs = search.values("schedule").flatMap(\.values).map {
+            $0.split(separator: "/").last.map(String.init) ?? $0
+        }
+        let ids = search.values("_id").flatMap(\.values)
+        var query = SlotQuery(from: from, to: to, scheduleIDs: scheduleIDs.isEmpty ? nil : scheduleIDs, onlyFree: false)
+        query.serviceType = token(search, "service-type")
+        query.specialty = token(search, "specialty")
+        query.appointmentType = token(search, "appointment-type")
+        let statuses = Set(search.values("status").flatMap(\.values))
+        var slots = try await services.booking.findSlots(query)
+        slots = slots.filter { s in
+            (statuses.isEmpty || statuses.contains(s.status.rawValue))
+                && startFilters.allSatisfy { $0.matches(start: s.start, end: s.start) }
+                && endFilters.allSatisfy { $0.matches(start: s.end, end: s.end) }
+                && (ids.isEmpty || ids.contains(s.id.description))
+        }
+        var zones: [String: ZoneResolver] = [:]
+        var resources: [Element] = []
+        for s in slots {
+            if zones[s.scheduleID] == nil { zones[s.scheduleID] = try await zone(for: s.scheduleID) }
+            resources.append(SlotMapping.resource(s, zone: zones[s.scheduleID]!).element)
+        }
+        let bundle = SearchsetBuilder(baseURL: baseURL, type: "Slot", request: request).bundle(
+            matches: resources, count: search.count, offset: try SearchsetBuilder.offset(request), warnings: warnings)
+        return services.responses.resource(bundle.element, negotiation: negotiation)
+    }
+
+    func token(_ search: SearchRequest, _ name: String) -> Code? {
+        guard let v = search.values(name).first?.values.first else { return nil }
+        let parts = v.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+        return parts.count == 2
+            ? Code(system: parts[0].isEmpty ? nil : String(parts[0]), code: String(parts[1])) : Code(code: v)
+    }
+}

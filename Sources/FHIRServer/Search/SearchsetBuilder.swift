@@ -1,0 +1,55 @@
+import FHIRModel
+import Hummingbird
+
+/// Builds a `searchset` Bundle with total, paging links (`_offset` + `_count`) and warnings as an outcome entry.
+struct SearchsetBuilder {
+    let baseURL: String
+    let type: String
+    let request: Request
+
+    func bundle(
+        matches: [Element], count: Int, offset: Int, warnings: [OperationOutcomeResource.Issue]
+    ) -> BundleResource {
+        var b = BundleResource()
+        b.type = "searchset"
+        b.total = matches.count
+        let page = Array(matches.dropFirst(offset).prefix(count))
+        var links: [(relation: String, url: String)] = [("self", link(offset: offset, count: count))]
+        links.append(("first", link(offset: 0, count: count)))
+        if offset + count < matches.count { links.append(("next", link(offset: offset + count, count: count))) }
+        if offset > 0 { links.append(("previous", link(offset: max(0, offset - count), count: count))) }
+        b.links = links
+        var entries = page.map { r in
+            BundleResource.Entry(
+                fullUrl: "\(baseURL)/\(r.type)/\(r.resourceID ?? "")", resource: r, searchMode: "match")
+        }
+        if !warnings.isEmpty {
+            entries.append(.init(resource: OperationOutcomeResource(issues: warnings).element, searchMode: "outcome"))
+        }
+        b.entries = entries
+        return b
+    }
+
+    func link(offset: Int, count: Int) -> String {
+        let kept = (request.uri.query ?? "").split(separator: "&").filter {
+            !$0.hasPrefix("_offset=") && !$0.hasPrefix("_count=")
+        }
+        return "\(baseURL)/\(type)?" + (kept + ["_count=\(count)", "_offset=\(offset)"]).joined(separator: "&")
+    }
+
+    /// `_offset` of the request (our paging cursor), default 0.
+    static func offset(_ request: Request) throws(FHIRError) -> Int {
+        guard let raw = request.uri.queryParameters["_offset"] else { return 0 }
+        guard let n = Int(String(raw)), n >= 0 else {
+            throw FHIRError(.badRequest, code: "invalid", "_offset must be >= 0")
+        }
+        return n
+    }
+}
+
+extension Request {
+    /// `Prefer: handling=strict` was sent.
+    var prefersStrictHandling: Bool {
+        headers[.init("Prefer")!]?.contains("handling=strict") ?? false
+    }
+}

@@ -1,0 +1,94 @@
+import Booking
+import FHIRModel
+import FHIRTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Slot, Schedule and CapabilityStatement over real HTTP.
+@Suite("Slot, Schedule and metadata over HTTP")
+struct SlotAndMetadataHTTPTests {
+    @Test(
+        "slot search parameters: positive and negative",
+        arguments: [
+            ("schedule=Schedule/dr-rossi", 8), ("schedule=nope", 0), ("status=free", 8), ("status=busy", 0),
+            ("service-type=urn:test%7Cvisit", 8), ("service-type=urn:test%7Cother", 0),
+            ("end=le2026-06-02T10:00:00%2B02:00", 2), ("end=gt2026-06-02T13:00:00%2B02:00", 0),
+            ("_id=\(GatewayFixture.slot("09:30"))", 1), ("_id=dr-rossi.20260602T0000Z", 0),
+        ])
+    func slotSearch(query: String, expected: Int) async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            let r = try await client.execute(
+                uri: "/fhir/Slot?start=ge2026-06-02&start=lt2026-06-03&\(query)", method: .get)
+            #expect(r.status == .ok)
+            #expect(BundleResource(try r.resource())?.total == expected, "\(query)")
+        }
+    }
+
+    @Test("slot read in JSON and XML keeps the schedule's local time; an unknown slot is 404")
+    func slotRead() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            let id = GatewayFixture.slot("09:00")
+            for headers: HTTPFields in [[.accept: "application/fhir+json"], [.accept: "application/fhir+xml"]] {
+                let r = try await client.execute(uri: "/fhir/Slot/\(id)", method: .get, headers: headers)
+                let slot = try #require(SlotResource(try r.resource()))
+                #expect(slot.start?.text == "2026-06-02T09:00:00+02:00")
+                #expect(slot.schedule?.reference == "Schedule/dr-rossi")
+            }
+            let missing = try await client.execute(uri: "/fhir/Slot/dr-rossi.20260602T0001Z", method: .get)
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test("paging: _count limits the page and next links follow")
+    func paging() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            let first = try await client.execute(
+                uri: "/fhir/Slot?start=ge2026-06-02&start=lt2026-06-03&_count=3", method: .get)
+            let bundle = try #require(BundleResource(try first.resource()))
+            #expect(bundle.entries.count == 3 && bundle.total == 8)
+            let next = try #require(bundle.links.first { $0.relation == "next" }?.url)
+            let path = String(next.dropFirst("http://localhost".count))
+            let second = try #require(BundleResource(try await client.execute(uri: path, method: .get).resource()))
+            #expect(second.entries.count == 3)
+            #expect(second.entries.first?.resource?.resourceID != bundle.entries.first?.resource?.resourceID)
+        }
+    }
+
+    @Test("schedule read and search by actor")
+    func schedule() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            let r = try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .get)
+            #expect(ScheduleResource(try r.resource())?.actors.first?.reference == "Practitioner/rossi")
+            let found = try await client.execute(uri: "/fhir/Schedule?actor=Practitioner/rossi", method: .get)
+            #expect(BundleResource(try found.resource())?.total == 1)
+            let none = try await client.execute(uri: "/fhir/Schedule?actor=Practitioner/nobody", method: .get)
+            #expect(BundleResource(try none.resource())?.total == 0)
+        }
+    }
+
+    @Test("the CapabilityStatement lists what is routed, in JSON and XML")
+    func metadata() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            for format in ["json", "xml"] {
+                let r = try await client.execute(uri: "/fhir/metadata?_format=\(format)", method: .get)
+                let cs = try #require(CapabilityStatementResource(try r.resource()))
+                #expect(cs.fhirVersion == "4.0.1")
+                #expect(Set(cs.formats) == ["application/fhir+json", "application/fhir+xml"])
+                #expect(cs.interactions["Appointment"]?.contains("create") == true)
+                #expect(cs.interactions["Slot"] == ["read", "search-type"])
+            }
+            let notAcceptable = try await client.execute(
+                uri: "/fhir/metadata", method: .get, headers: [.accept: "text/html"])
+            #expect(notAcceptable.status == .notAcceptable)
+        }
+    }
+}
