@@ -39,6 +39,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "DocumentStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "FHIRMapping",
             dependencies: ["Booking", "FHIRModel"],
             swiftSettings: strictSettings
@@ -46,7 +51,7 @@ let package = Package(
         .target(
             name: "FHIRServer",
             dependencies: [
-                "Booking", "FHIRModel", "FHIRMapping",
+                "Booking", "FHIRModel", "FHIRMapping", "DocumentStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
@@ -59,6 +64,7 @@ let package = Package(
                 "Booking",
                 "BookingSQLite",
                 "FHIRServer",
+                "DocumentStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -95,7 +101,8 @@ let package = Package(
         .testTarget(
             name: "FHIRServerTests",
             dependencies: [
-                "FHIRServer", "FHIRModel", "Booking", "BookingSQLite", "BookingTestSupport", "FHIRTestSupport",
+                "FHIRServer", "FHIRModel", "Booking", "BookingSQLite", "DocumentStore", "BookingTestSupport",
+                "FHIRTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Booking
 import BookingSQLite
+import DocumentStore
 import FHIRModel
 import FHIRServer
 import Foundation
@@ -35,8 +36,13 @@ struct ServeCommand: AsyncParsableCommand {
             try await DemoClinic.read(URL(fileURLWithPath: demoFile)).load(into: booking)
             printError("loaded the demo clinic from \(demoFile)")
         }
+        let documents = try SQLiteDocumentStore(path: path)
+        let codec = FHIRCodec(registry: registry)
+        if demo, try await documents.history(type: nil, id: nil, since: nil, limit: 1).isEmpty {
+            try await DemoDirectory.load(DemoClinic.read(URL(fileURLWithPath: demoFile)), into: documents, codec: codec)
+        }
         let services = GatewayServices(
-            booking: booking, codec: FHIRCodec(registry: registry), defaultTimeZone: "Europe/Rome")
+            booking: booking, documents: documents, codec: codec, defaultTimeZone: "Europe/Rome")
         let config = ServerConfiguration(host: host, port: port)
         printError("FHIR base: \(config.baseURL)")
         try await buildApplication(services: services, configuration: config).runService()

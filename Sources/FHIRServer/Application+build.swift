@@ -24,6 +24,8 @@ public func buildRouter(services: GatewayServices, baseURL: String) -> Router<Ba
     ScheduleInteractions(services: services, baseURL: baseURL).register(on: router, catalog: catalog)
     AppointmentReadInteractions(services: services, baseURL: baseURL).register(on: router, catalog: catalog)
     AppointmentWriteInteractions(services: services, baseURL: baseURL).register(on: router, catalog: catalog)
+    DirectoryInteractions(services: services, documents: services.documents, baseURL: baseURL).register(
+        on: router, catalog: catalog)
     MetadataInteraction(services: services, catalog: catalog).register(on: router)
     return router
 }

@@ -1,9 +1,12 @@
 import Booking
+import DocumentStore
 import FHIRModel
 
-/// The ports and settings the interactions use; built once by ``buildApplication(_:)``.
+/// The ports and settings the interactions use; built once by the composition root.
 public struct GatewayServices: Sendable {
     public let booking: BookingService
+    /// The directory resources (Patient, Practitioner, …) as versioned FHIR documents.
+    public let documents: any DocumentStore
     public let responses: FHIRResponses
     /// Largest request body accepted.
     public let maxBodyBytes: Int
@@ -11,9 +14,11 @@ public struct GatewayServices: Sendable {
     public let defaultTimeZone: String
 
     public init(
-        booking: BookingService, codec: FHIRCodec, maxBodyBytes: Int = 16 << 20, defaultTimeZone: String = "UTC"
+        booking: BookingService, documents: any DocumentStore, codec: FHIRCodec, maxBodyBytes: Int = 16 << 20,
+        defaultTimeZone: String = "UTC"
     ) {
         self.booking = booking
+        self.documents = documents
         responses = FHIRResponses(codec: codec)
         self.maxBodyBytes = maxBodyBytes
         self.defaultTimeZone = defaultTimeZone

@@ -1,6 +1,7 @@
 import Booking
 import BookingSQLite
 import BookingTestSupport
+import DocumentStore
 import FHIRModel
 import FHIRServer
 import FHIRTestSupport
@@ -38,7 +39,9 @@ struct GatewayFixture {
                 recurrence: .weekly(weekdays: [.monday, .tuesday, .wednesday, .thursday, .friday], interval: 1),
                 openings: [OpeningHours(LocalTime(9), LocalTime(13))], validFrom: LocalDate(2026, 1, 1),
                 slotLength: .fixed(minutes: 30), serviceTypes: [visit]))
-        let services = GatewayServices(booking: service, codec: FHIRCodec(registry: Conformance.registry))
+        let documents = try SQLiteDocumentStore(path: dir.appendingPathComponent("g.sqlite").path)
+        let services = GatewayServices(
+            booking: service, documents: documents, codec: FHIRCodec(registry: Conformance.registry))
         app = Application(router: buildRouter(services: services, baseURL: Self.base))
     }
 

@@ -137,3 +137,16 @@ public enum CanonicalXML {
         return .element(ns: ns, name: name, attributes: attrs, children: children)
     }
 }
+
+extension Element {
+    /// The tree with every narrative `div` replaced by its canonical XML form, so that two serialisations of
+    /// the same XHTML (`&quot;` or `"`, attribute quoting) compare equal.
+    public func normalizingNarrative() -> Element {
+        var copy = self
+        if type == "xhtml", let v = value, let c = CanonicalXML.canonical(Array(v.utf8)) {
+            copy.value = c.description
+        }
+        copy.children = children.map { $0.normalizingNarrative() }
+        return copy
+    }
+}

@@ -45,6 +45,15 @@ public struct FHIRResponses: Sendable {
         return try codec.read(Array(buffer.readableBytesView), format: format)
     }
 
+    /// Parses an RFC 7231 date.
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return f.date(from: text)
+    }
+
     /// RFC 7231 date, e.g. `Sun, 30 Mar 2025 07:00:00 GMT`.
     static func httpDate(_ date: Date) -> String {
         let f = DateFormatter()

@@ -1,0 +1,94 @@
+import Foundation
+
+/// One stored version of a document (a FHIR resource, to the server; opaque bytes here).
+public struct StoredDocument: Sendable, Hashable {
+    public var type: String
+    public var id: String
+    public var version: Int
+    public var lastUpdated: Date
+    /// True for the version recording a delete (no body).
+    public var deleted: Bool
+    public var body: [UInt8]
+
+    public init(type: String, id: String, version: Int, lastUpdated: Date, deleted: Bool, body: [UInt8]) {
+        self.type = type
+        self.id = id
+        self.version = version
+        self.lastUpdated = lastUpdated
+        self.deleted = deleted
+        self.body = body
+    }
+}
+
+/// A search index entry of the current version: parameter name and a normalised value.
+public struct IndexEntry: Sendable, Hashable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Documents whose index has `name` equal to one of `values` (or starting with one, for `prefix`).
+public struct SearchCriterion: Sendable {
+    public var name: String
+    public var values: [String]
+    public var prefix: Bool
+    /// Negated: documents with no such entry.
+    public var negated: Bool
+
+    public init(name: String, values: [String], prefix: Bool = false, negated: Bool = false) {
+        self.name = name
+        self.values = values
+        self.prefix = prefix
+        self.negated = negated
+    }
+}
+
+/// What went wrong in a document write.
+public enum DocumentStoreError: Error, Sendable, Hashable {
+    /// `If-Match` style check failed.
+    case versionMismatch(expected: Int, actual: Int?)
+    /// A create with an id that exists.
+    case alreadyExists(type: String, id: String)
+    case notFound(type: String, id: String)
+}
+
+/// Versioned documents with history and a small search index. Every write is one transaction; the
+/// `write(_:)` batch form runs several writes in one transaction (all or nothing).
+public protocol DocumentStore: Sendable {
+    /// The current version (possibly a delete marker), or nil when never written.
+    func current(type: String, id: String) async throws -> StoredDocument?
+    func version(type: String, id: String, version: Int) async throws -> StoredDocument?
+    /// Versions newest first; `type`/`id` nil widen to type or system history; `since` filters by time.
+    func history(type: String?, id: String?, since: Date?, limit: Int) async throws -> [StoredDocument]
+    /// Ids of live (not deleted) documents of `type` whose index has every (name, any of values) given.
+    func search(type: String, criteria: [SearchCriterion], lastUpdated: ClosedRange<Date>?) async throws
+        -> [StoredDocument]
+    /// Applies writes atomically and returns the stored versions in order.
+    func write(_ writes: [DocumentWrite]) async throws -> [StoredDocument]
+}
+
+/// One write in a batch.
+public struct DocumentWrite: Sendable {
+    public enum Kind: Sendable {
+        /// Create or replace; `expectedVersion` (If-Match) checked when given; `mustNotExist` for creates.
+        case put(body: [UInt8], index: [IndexEntry], expectedVersion: Int?, mustNotExist: Bool)
+        /// Logical delete (a version without body); deleting what does not exist is a no-op.
+        case delete(expectedVersion: Int?)
+    }
+
+    public var type: String
+    public var id: String
+    public var kind: Kind
+    public var at: Date
+
+    public init(type: String, id: String, kind: Kind, at: Date) {
+        self.type = type
+        self.id = id
+        self.kind = kind
+        self.at = at
+    }
+}

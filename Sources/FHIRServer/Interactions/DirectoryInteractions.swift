@@ -1,0 +1,295 @@
+import Booking
+import DocumentStore
+import FHIRMapping
+import FHIRModel
+import Foundation
+import Hummingbird
+
+/// The directory resources appointments refer to (Patient, Practitioner, PractitionerRole, Location,
+/// HealthcareService, Device), stored as versioned FHIR documents: read, vread, create (with If-None-Exist),
+/// update (update-as-create, If-Match, conditional), delete (logical, with history; conditional), history and
+/// search. A bookable resource and its FHIR resource share the id (`rossi` is `Practitioner/rossi`).
+struct DirectoryInteractions {
+    let services: GatewayServices
+    let documents: any DocumentStore
+    let baseURL: String
+
+    func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+        for type in DirectoryIndex.types {
+            for i in ["read", "vread", "update", "delete", "history-instance", "history-type", "create", "search-type"]
+            {
+                catalog.add(type, interaction: i)
+            }
+            catalog.add(type, searchParameters: DirectoryIndex.searchParameters)
+            let path = "/fhir/\(type)"
+            router.get(RouterPath("\(path)/:id")) { request, context in
+                try await read(request, type, try context.parameters.require("id"))
+            }
+            router.get(RouterPath("\(path)/:id/_history/:vid")) { request, context in
+                try await vread(
+                    request, type, try context.parameters.require("id"), try context.parameters.require("vid"))
+            }
+            router.get(RouterPath("\(path)/:id/_history")) { request, context in
+                try await history(request, type, id: try context.parameters.require("id"))
+            }
+            router.get(RouterPath("\(path)/_history")) { request, _ in try await history(request, type, id: nil) }
+            router.get(RouterPath(path)) { request, _ in try await search(request, type, query: request.uri.query) }
+            router.post(RouterPath("\(path)/_search")) { request, _ in
+                try await search(request, type, query: String(buffer: try await request.body.collect(upTo: 1 << 20)))
+            }
+            router.post(RouterPath(path)) { request, _ in try await create(request, type) }
+            router.put(RouterPath("\(path)/:id")) { request, context in
+                try await update(request, type, id: try context.parameters.require("id"))
+            }
+            router.put(RouterPath(path)) { request, _ in try await conditionalUpdate(request, type) }
+            router.delete(RouterPath("\(path)/:id")) { request, context in
+                try await delete(request, type, id: try context.parameters.require("id"))
+            }
+            router.delete(RouterPath(path)) { request, _ in try await conditionalDelete(request, type) }
+        }
+    }
+
+    // MARK: Reading
+
+    func element(_ doc: StoredDocument) throws -> Element {
+        try services.responses.codec.read(doc.body, format: .json)
+    }
+
+    func read(_ request: Request, _ type: String, _ id: String) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        guard let doc = try await documents.current(type: type, id: id) else {
+            throw FHIRError(.notFound, code: "not-found", "\(type)/\(id) not found")
+        }
+        if doc.deleted { throw FHIRError(.gone, code: "deleted", "\(type)/\(id) was deleted") }
+        if request.headers[.ifNoneMatch] == "W/\"\(doc.version)\"" { return Response(status: .notModified) }
+        if let since = request.headers[.ifModifiedSince], let date = FHIRResponses.parseHTTPDate(since),
+            doc.lastUpdated.timeIntervalSince1970.rounded(.down) <= date.timeIntervalSince1970
+        {
+            return Response(status: .notModified)
+        }
+        return services.responses.resource(try element(doc), negotiation: negotiation)
+    }
+
+    func vread(_ request: Request, _ type: String, _ id: String, _ vid: String) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        guard let v = Int(vid), let doc = try await documents.version(type: type, id: id, version: v) else {
+            throw FHIRError(.notFound, code: "not-found", "\(type)/\(id)/_history/\(vid) not found")
+        }
+        if doc.deleted { throw FHIRError(.gone, code: "deleted", "\(type)/\(id) version \(vid) is a delete") }
+        return services.responses.resource(try element(doc), negotiation: negotiation)
+    }
+
+    func history(_ request: Request, _ type: String, id: String?) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let search = try SearchRequest(query: request.uri.query, strict: false)
+        var since: Date?
+        if let s = search.values("_since").first?.values.first {
+            guard let dt = FHIRDateTime(s), dt.precision >= .second else {
+                throw FHIRError(.badRequest, code: "invalid", "_since is an instant")
+            }
+            since = Date(timeIntervalSince1970: dt.epochSeconds)
+        }
+        if let id, try await documents.current(type: type, id: id) == nil {
+            throw FHIRError(.notFound, code: "not-found", "\(type)/\(id) not found")
+        }
+        let versions = try await documents.history(type: type, id: id, since: since, limit: search.count)
+        var bundle = BundleResource()
+        bundle.type = "history"
+        bundle.total = versions.count
+        bundle.entries = try versions.map { v in
+            let method = v.deleted ? "DELETE" : v.version == 1 ? "POST" : "PUT"
+            return BundleResource.Entry(
+                fullUrl: "\(baseURL)/\(v.type)/\(v.id)", resource: v.deleted ? nil : try element(v),
+                request: .init(method: method, url: method == "POST" ? v.type : "\(v.type)/\(v.id)"),
+                response: .init(
+                    status: v.deleted ? "204" : v.version == 1 ? "201" : "200", etag: "W/\"\(v.version)\"",
+                    lastModified: instantText(v.lastUpdated)))
+        }
+        return services.responses.resource(bundle.element, negotiation: negotiation)
+    }
+
+    func matches(_ type: String, _ search: SearchRequest) async throws -> [StoredDocument] {
+        var range: ClosedRange<Date>?
+        for v in search.values("_lastUpdated").flatMap(\.values) {
+            let d = try DateSearchValue(v)
+            var lo = range?.lowerBound ?? .distantPast
+            var hi = range?.upperBound ?? .distantFuture
+            switch d.prefix {
+            case "ge", "gt", "sa": lo = max(lo, d.prefix == "ge" ? d.lower : d.upper)
+            case "le", "lt", "eb": hi = min(hi, d.prefix == "le" ? d.upper : d.lower.addingTimeInterval(-0.001))
+            default:
+                lo = max(lo, d.lower)
+                hi = min(hi, d.upper.addingTimeInterval(-0.001))
+            }
+            guard lo <= hi else { return [] }
+            range = lo...hi
+        }
+        return try await documents.search(type: type, criteria: try DirectoryIndex.criteria(search), lastUpdated: range)
+    }
+
+    func search(_ request: Request, _ type: String, query: String?) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let search = try SearchRequest(query: query, strict: request.prefersStrictHandling)
+        let warnings = try search.unsupported(Set(DirectoryIndex.searchParameters.map(\.name)))
+        let found = try await matches(type, search)
+        let bundle = SearchsetBuilder(baseURL: baseURL, type: type, request: request).bundle(
+            matches: try found.map(element), count: search.count, offset: try SearchsetBuilder.offset(request),
+            warnings: warnings)
+        return services.responses.resource(bundle.element, negotiation: negotiation)
+    }
+
+    // MARK: Writing
+
+    /// Stamps id and meta, and returns the stored JSON and index.
+    func prepare(_ resource: Element, id: String, version: Int, at: Date) -> (Element, [UInt8], [IndexEntry]) {
+        var r = resource
+        r.setPrimitive("id", type: "id", id)
+        r.updateChild("meta", type: "Meta") { meta in
+            meta.setPrimitive("versionId", type: "id", String(version))
+            meta.setPrimitive("lastUpdated", type: "instant", instantText(at))
+        }
+        let bytes = services.responses.codec.write(r, format: .json)
+        return (r, bytes, DirectoryIndex.entries(r))
+    }
+
+    func body(_ request: Request, _ type: String) async throws -> Element {
+        let resource = try await services.responses.readBody(request, maxBytes: services.maxBodyBytes)
+        guard resource.type == type else {
+            throw FHIRError(.badRequest, code: "invalid", "the body is a \(resource.type), not a \(type)")
+        }
+        return resource
+    }
+
+    func create(_ request: Request, _ type: String) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let resource = try await body(request, type)
+        if let condition = request.headers[.init("If-None-Exist")!] {
+            let existing = try await matches(type, try SearchRequest(query: condition, strict: true))
+            if existing.count > 1 {
+                throw FHIRError(
+                    .preconditionFailed, code: "multiple-matches", "If-None-Exist matches \(existing.count) resources")
+            }
+            if let doc = existing.first {
+                return services.responses.resource(try element(doc), status: .ok, negotiation: negotiation)
+            }
+        }
+        return try await store(
+            resource, type, id: UUID().uuidString.lowercased(), expected: nil, mustNotExist: true,
+            negotiation: negotiation)
+    }
+
+    func store(
+        _ resource: Element, _ type: String, id: String, expected: Int?, mustNotExist: Bool, negotiation: Negotiation
+    ) async throws -> Response {
+        let current = try await documents.current(type: type, id: id)
+        let version = (current?.version ?? 0) + 1
+        let now = services.booking.clock.now()
+        let (stamped, bytes, index) = prepare(resource, id: id, version: version, at: now)
+        do {
+            _ = try await documents.write([
+                DocumentWrite(
+                    type: type, id: id,
+                    kind: .put(
+                        body: bytes, index: index, expectedVersion: expected ?? current?.version,
+                        mustNotExist: mustNotExist),
+                    at: now)
+            ])
+        } catch DocumentStoreError.versionMismatch(let e, let a) {
+            throw FHIRError(
+                .preconditionFailed, code: "conflict", "version \(e) expected, found \(a.map(String.init) ?? "none")")
+        }
+        let created = current == nil || current!.deleted
+        return services.responses.resource(
+            stamped, status: created ? .created : .ok, negotiation: negotiation,
+            location: "\(baseURL)/\(type)/\(id)/_history/\(version)")
+    }
+
+    func expectedVersion(_ request: Request) throws(FHIRError) -> Int? {
+        guard let ifMatch = request.headers[.ifMatch] else { return nil }
+        let digits = ifMatch.filter(\.isNumber)
+        guard let v = Int(digits) else { throw FHIRError(.badRequest, code: "invalid", "If-Match must be W/\"n\"") }
+        return v
+    }
+
+    func update(_ request: Request, _ type: String, id: String) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let resource = try await body(request, type)
+        guard resource.resourceID == id else {
+            throw FHIRError(
+                .badRequest, code: "invalid", "the body's id must equal the URL's id", expression: ["\(type).id"])
+        }
+        let expected = try expectedVersion(request)
+        if let expected, try await documents.current(type: type, id: id)?.version != expected {
+            throw FHIRError(
+                .preconditionFailed, code: "conflict", "If-Match W/\"\(expected)\" is not the current version")
+        }
+        return try await store(
+            resource, type, id: id, expected: expected, mustNotExist: false, negotiation: negotiation)
+    }
+
+    func conditionalUpdate(_ request: Request, _ type: String) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let search = try SearchRequest(query: request.uri.query, strict: true)
+        guard !search.parameters.isEmpty else {
+            throw FHIRError(.badRequest, code: "invalid", "a conditional update needs search parameters")
+        }
+        let resource = try await body(request, type)
+        let found = try await matches(type, search)
+        switch found.count {
+        case 0:
+            return try await store(
+                resource, type, id: resource.resourceID ?? UUID().uuidString.lowercased(), expected: nil,
+                mustNotExist: true,
+                negotiation: negotiation)
+        case 1:
+            if let bodyID = resource.resourceID, bodyID != found[0].id {
+                throw FHIRError(.badRequest, code: "invalid", "the body's id differs from the matching resource's")
+            }
+            return try await store(
+                resource, type, id: found[0].id, expected: found[0].version, mustNotExist: false,
+                negotiation: negotiation)
+        default:
+            throw FHIRError(
+                .preconditionFailed, code: "multiple-matches", "the condition matches \(found.count) resources")
+        }
+    }
+
+    func delete(_ request: Request, _ type: String, id: String) async throws -> Response {
+        _ = try Negotiation.response(for: request)
+        do {
+            _ = try await documents.write([
+                DocumentWrite(
+                    type: type, id: id, kind: .delete(expectedVersion: try expectedVersion(request)),
+                    at: services.booking.clock.now())
+            ])
+        } catch DocumentStoreError.versionMismatch {
+            throw FHIRError(.preconditionFailed, code: "conflict", "If-Match is not the current version")
+        }
+        return Response(status: .noContent)
+    }
+
+    func conditionalDelete(_ request: Request, _ type: String) async throws -> Response {
+        let search = try SearchRequest(query: request.uri.query, strict: true)
+        guard !search.parameters.isEmpty else {
+            throw FHIRError(.badRequest, code: "invalid", "a conditional delete needs search parameters")
+        }
+        let found = try await matches(type, search)
+        if found.count > 1 {
+            throw FHIRError(
+                .preconditionFailed, code: "multiple-matches",
+                "the condition matches \(found.count) resources (single delete only)")
+        }
+        if let doc = found.first {
+            _ = try await documents.write([
+                DocumentWrite(
+                    type: type, id: doc.id, kind: .delete(expectedVersion: nil), at: services.booking.clock.now())
+            ])
+        }
+        return Response(status: .noContent)
+    }
+}
+
+/// UTC instant text with seconds.
+func instantText(_ d: Date) -> String {
+    AppointmentMapping.instantText(d)
+}
