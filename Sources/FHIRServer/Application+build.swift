@@ -24,8 +24,9 @@ public func buildRouter(services: GatewayServices, baseURL: String) -> Router<Ba
     ScheduleInteractions(services: services, baseURL: baseURL).register(on: router, catalog: catalog)
     AppointmentReadInteractions(services: services, baseURL: baseURL).register(on: router, catalog: catalog)
     AppointmentWriteInteractions(services: services, baseURL: baseURL).register(on: router, catalog: catalog)
-    DirectoryInteractions(services: services, documents: services.documents, baseURL: baseURL).register(
-        on: router, catalog: catalog)
+    let directory = DirectoryInteractions(services: services, documents: services.documents, baseURL: baseURL)
+    directory.register(on: router, catalog: catalog)
+    BundleInteraction(services: services, directory: directory, baseURL: baseURL).register(on: router, catalog: catalog)
     MetadataInteraction(services: services, catalog: catalog).register(on: router)
     return router
 }

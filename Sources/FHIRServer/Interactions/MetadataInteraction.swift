@@ -46,6 +46,9 @@ struct MetadataInteraction {
             }
             rest.children.append(r)
         }
+        rest.children += catalog.systemInteractionCodes.map {
+            Element(name: "interaction", type: "BackboneElement", children: [p("code", "code", $0)])
+        }
         e.children.append(rest)
         cs.element = e
         return cs

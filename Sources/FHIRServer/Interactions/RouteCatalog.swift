@@ -36,6 +36,8 @@ public final class RouteCatalog: Sendable {
         systemInteractions.withLock { $0.append(interaction) }
     }
 
+    public var systemInteractionCodes: [String] { systemInteractions.withLock { $0 } }
+
     public var resources: [(type: String, entry: ResourceEntry)] {
         entries.withLock { e in e.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
     }

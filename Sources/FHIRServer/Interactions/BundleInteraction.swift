@@ -1,0 +1,254 @@
+import Booking
+import DocumentStore
+import FHIRMapping
+import FHIRModel
+import Foundation
+import Hummingbird
+
+/// `POST /fhir` with a `batch` or `transaction` Bundle.
+///
+/// Entries are processed in the order of the specification (DELETE, POST, PUT, GET). `urn:uuid:` (and other)
+/// full URLs of created resources are resolved in the references of the other entries. A **transaction** of
+/// directory resources is one store transaction: every write or none. A **batch** answers each entry on its
+/// own. Appointment writes go through the booking domain and are accepted in batches only: the booking store
+/// and the document store do not share a transaction yet, so a transaction containing an Appointment write is
+/// refused as a whole (400) rather than half-applied.
+struct BundleInteraction {
+    let services: GatewayServices
+    let directory: DirectoryInteractions
+    let baseURL: String
+
+    func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
+        catalog.addSystem("transaction")
+        catalog.addSystem("batch")
+        router.post("/fhir") { request, _ in try await handle(request) }
+    }
+
+    struct Planned {
+        var index: Int
+        var method: String
+        var type: String
+        var id: String?
+        var query: String?
+        var resource: Element?
+        var fullUrl: String?
+        var ifMatch: Int?
+        var ifNoneExist: String?
+    }
+
+    static func order(_ method: String) -> Int {
+        switch method {
+        case "DELETE": 0
+        case "POST": 1
+        case "PUT", "PATCH": 2
+        default: 3
+        }
+    }
+
+    func handle(_ request: Request) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let element = try await services.responses.readBody(request, maxBytes: services.maxBodyBytes)
+        guard let bundle = BundleResource(element), let type = bundle.type, type == "batch" || type == "transaction" else {
+            throw FHIRError(.badRequest, code: "invalid", "POST to the base takes a batch or transaction Bundle")
+        }
+        let plans = try plan(bundle)
+        var responses = [BundleResource.Entry](repeating: .init(), count: plans.count)
+        if type == "transaction" {
+            try await transaction(plans, into: &responses)
+        } else {
+            for p in plans.sorted(by: { (Self.order($0.method), $0.index) < (Self.order($1.method), $1.index) }) {
+                responses[p.index] = await batchEntry(p)
+            }
+        }
+        var out = BundleResource()
+        out.type = type + "-response"
+        out.entries = responses
+        return services.responses.resource(out.element, negotiation: negotiation)
+    }
+
+    func plan(_ bundle: BundleResource) throws(FHIRError) -> [Planned] {
+        var out: [Planned] = []
+        for (i, e) in bundle.entries.enumerated() {
+            guard let request = e.request else {
+                throw FHIRError(.badRequest, code: "required", "entry \(i) has no request", expression: ["Bundle.entry[\(i)].request"])
+            }
+            let url = request.url.hasPrefix(baseURL) ? String(request.url.dropFirst(baseURL.count + 1)) : request.url
+            let pathAndQuery = url.split(separator: "?", maxSplits: 1).map(String.init)
+            let parts = pathAndQuery[0].split(separator: "/").map(String.init)
+            guard let type = parts.first, !type.isEmpty else {
+                throw FHIRError(.badRequest, code: "invalid", "entry \(i) has no resource type in its url", expression: ["Bundle.entry[\(i)].request.url"])
+            }
+            let ifMatch = request.ifMatch.flatMap { Int($0.filter(\.isNumber)) }
+            out.append(
+                Planned(
+                    index: i, method: request.method, type: type, id: parts.count > 1 ? parts[1] : nil,
+                    query: pathAndQuery.count > 1 ? pathAndQuery[1] : nil, resource: e.resource, fullUrl: e.fullUrl,
+                    ifMatch: ifMatch, ifNoneExist: request.ifNoneExist))
+        }
+        return out
+    }
+
+    // MARK: Transaction
+
+    func transaction(_ plans: [Planned], into responses: inout [BundleResource.Entry]) async throws {
+        for p in plans where !DirectoryIndex.types.contains(p.type) && p.method != "GET" {
+            throw FHIRError(
+                .badRequest, code: "not-supported",
+                "a transaction may write directory resources only (\(p.type) writes go in a batch)",
+                expression: ["Bundle.entry[\(p.index)]"])
+        }
+        let now = services.booking.clock.now()
+        // Ids and full-URL mapping first, so references can be rewritten before anything is written.
+        var ids: [Int: String] = [:]
+        var urlMap: [String: String] = [:]
+        var skipped: Set<Int> = []
+        for p in plans {
+            switch p.method {
+            case "POST":
+                if let condition = p.ifNoneExist {
+                    let found = try await directory.matches(p.type, try SearchRequest(query: condition, strict: true))
+                    if found.count > 1 {
+                        throw FHIRError(.preconditionFailed, code: "multiple-matches", "entry \(p.index): If-None-Exist matches \(found.count)")
+                    }
+                    if let doc = found.first {
+                        ids[p.index] = doc.id
+                        skipped.insert(p.index)
+                        responses[p.index] = .init(response: .init(status: "200 OK", location: "\(p.type)/\(doc.id)/_history/\(doc.version)", etag: "W/\"\(doc.version)\""))
+                        if let full = p.fullUrl { urlMap[full] = "\(p.type)/\(doc.id)" }
+                        continue
+                    }
+                }
+                let id = UUID().uuidString.lowercased()
+                ids[p.index] = id
+                if let full = p.fullUrl { urlMap[full] = "\(p.type)/\(id)" }
+            case "PUT":
+                if let id = p.id {
+                    ids[p.index] = id
+                    if let full = p.fullUrl { urlMap[full] = "\(p.type)/\(id)" }
+                }
+            default: break
+            }
+        }
+        var writes: [DocumentWrite] = []
+        var writeIndex: [Int] = []
+        var stamped: [Int: Element] = [:]
+        for p in plans.sorted(by: { (Self.order($0.method), $0.index) < (Self.order($1.method), $1.index) }) {
+            guard !skipped.contains(p.index) else { continue }
+            switch p.method {
+            case "DELETE":
+                guard let id = p.id else { throw FHIRError(.badRequest, code: "not-supported", "entry \(p.index): conditional delete in a transaction") }
+                writes.append(DocumentWrite(type: p.type, id: id, kind: .delete(expectedVersion: p.ifMatch), at: now))
+                writeIndex.append(p.index)
+            case "POST", "PUT":
+                guard var resource = p.resource, resource.type == p.type, let id = ids[p.index] else {
+                    throw FHIRError(.badRequest, code: "invalid", "entry \(p.index) needs a \(p.type) resource and an id", expression: ["Bundle.entry[\(p.index)]"])
+                }
+                resource = Self.rewritingReferences(resource, urlMap)
+                let current = try await services.documents.current(type: p.type, id: id)
+                let version = (current?.version ?? 0) + 1
+                let (s, bytes, index) = directory.prepare(resource, id: id, version: version, at: now)
+                stamped[p.index] = s
+                writes.append(
+                    DocumentWrite(
+                        type: p.type, id: id,
+                        kind: .put(body: bytes, index: index, expectedVersion: p.ifMatch ?? current?.version, mustNotExist: p.method == "POST"),
+                        at: now))
+                writeIndex.append(p.index)
+            case "GET":
+                continue
+            default:
+                throw FHIRError(.badRequest, code: "not-supported", "entry \(p.index): \(p.method) is not supported in a transaction")
+            }
+        }
+        let stored: [StoredDocument]
+        do {
+            stored = try await services.documents.write(writes)
+        } catch DocumentStoreError.versionMismatch(let e, let a) {
+            throw FHIRError(.preconditionFailed, code: "conflict", "version \(e) expected, found \(a.map(String.init) ?? "none"): nothing was written")
+        } catch DocumentStoreError.alreadyExists(let t, let id) {
+            throw FHIRError(.conflict, code: "duplicate", "\(t)/\(id) exists: nothing was written")
+        }
+        for (k, doc) in stored.enumerated() {
+            let i = writeIndex[k]
+            let status = doc.deleted ? "204 No Content" : doc.version == 1 ? "201 Created" : "200 OK"
+            responses[i] = .init(
+                fullUrl: doc.deleted ? nil : "\(baseURL)/\(doc.type)/\(doc.id)", resource: stamped[i],
+                response: .init(status: status, location: doc.deleted ? nil : "\(doc.type)/\(doc.id)/_history/\(doc.version)", etag: "W/\"\(doc.version)\""))
+        }
+        for p in plans where p.method == "GET" {
+            responses[p.index] = await batchEntry(p)
+        }
+    }
+
+    /// Replaces references equal to a full URL of the Bundle by the resource's new `Type/id`.
+    static func rewritingReferences(_ e: Element, _ map: [String: String]) -> Element {
+        guard !map.isEmpty else { return e }
+        var copy = e
+        if e.type == "Reference", let i = copy.children.firstIndex(where: { $0.name == "reference" }),
+            let v = copy.children[i].value, let target = map[v]
+        {
+            copy.children[i].value = target
+        }
+        copy.children = copy.children.map { rewritingReferences($0, map) }
+        return copy
+    }
+
+    // MARK: Batch
+
+    func batchEntry(_ p: Planned) async -> BundleResource.Entry {
+        do {
+            let response: Response
+            let json = Negotiation(format: .json, pretty: false)
+            switch (p.method, DirectoryIndex.types.contains(p.type), p.type) {
+            case ("GET", true, _):
+                guard let id = p.id else { return try await searchEntry(p) }
+                guard let doc = try await services.documents.current(type: p.type, id: id), !doc.deleted else {
+                    throw FHIRError(.notFound, code: "not-found", "\(p.type)/\(id) not found")
+                }
+                return .init(resource: try directory.element(doc), response: .init(status: "200 OK", etag: "W/\"\(doc.version)\""))
+            case ("POST", true, _), ("PUT", true, _):
+                guard let resource = p.resource else { throw FHIRError(.badRequest, code: "required", "no resource") }
+                let id = p.method == "POST" ? UUID().uuidString.lowercased() : (p.id ?? "")
+                guard !id.isEmpty else { throw FHIRError(.badRequest, code: "not-supported", "conditional update in a batch") }
+                response = try await directory.store(
+                    resource, p.type, id: id, expected: p.ifMatch, mustNotExist: p.method == "POST", negotiation: json)
+            case ("DELETE", true, _):
+                guard let id = p.id else { throw FHIRError(.badRequest, code: "not-supported", "conditional delete in a batch") }
+                _ = try await services.documents.write([DocumentWrite(type: p.type, id: id, kind: .delete(expectedVersion: p.ifMatch), at: services.booking.clock.now())])
+                return .init(response: .init(status: "204 No Content"))
+            case ("POST", false, "Appointment"):
+                guard let resource = p.resource.flatMap(AppointmentResource.init) else {
+                    throw FHIRError(.badRequest, code: "required", "no Appointment")
+                }
+                let request = try AppointmentMapping.bookingRequest(resource)
+                let (a, created) = try await services.booking.book(request)
+                return .init(
+                    fullUrl: "\(baseURL)/Appointment/\(a.id)", resource: AppointmentMapping.resource(a).element,
+                    response: .init(status: created ? "201 Created" : "200 OK", location: "Appointment/\(a.id)/_history/\(a.version)", etag: "W/\"\(a.version)\""))
+            case ("GET", false, "Appointment"):
+                guard let id = p.id, let a = try await services.store.appointment(id: id) else {
+                    throw FHIRError(.notFound, code: "not-found", "Appointment/\(p.id ?? "") not found")
+                }
+                return .init(resource: AppointmentMapping.resource(a).element, response: .init(status: "200 OK", etag: "W/\"\(a.version)\""))
+            default:
+                throw FHIRError(.badRequest, code: "not-supported", "\(p.method) \(p.type) is not supported in a batch")
+            }
+            let status = response.status.code == 201 ? "201 Created" : "200 OK"
+            return .init(
+                response: .init(status: status, location: response.headers[.location].map { String($0.dropFirst(baseURL.count + 1)) }, etag: response.headers[.eTag]))
+        } catch {
+            let e = FHIRError.from(error)
+            return .init(response: .init(status: "\(e.status.code) \(e.status.reasonPhrase)", outcome: e.outcome.element))
+        }
+    }
+
+    func searchEntry(_ p: Planned) async throws -> BundleResource.Entry {
+        let search = try SearchRequest(query: p.query, strict: false)
+        let found = try await directory.matches(p.type, search)
+        var b = BundleResource()
+        b.type = "searchset"
+        b.total = found.count
+        b.entries = try found.prefix(search.count).map { .init(fullUrl: "\(baseURL)/\($0.type)/\($0.id)", resource: try directory.element($0), searchMode: "match") }
+        return .init(resource: b.element, response: .init(status: "200 OK"))
+    }
+}
