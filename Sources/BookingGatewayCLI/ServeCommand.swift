@@ -44,8 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
         let services = GatewayServices(
             booking: booking, documents: documents, codec: codec, defaultTimeZone: "Europe/Rome")
         let config = ServerConfiguration(host: host, port: port)
-        printError("FHIR base: \(config.baseURL)")
-        try await buildApplication(services: services, configuration: config).runService()
+        let host = self.host
+        try await buildApplication(services: services, configuration: config) { bound in
+            printError("FHIR base: http://\(host):\(bound)/fhir")
+        }.runService()
     }
 }
 

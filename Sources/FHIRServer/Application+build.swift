@@ -15,27 +15,35 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// The composition root: every route, its interaction and the error middleware.
-public func buildRouter(services: GatewayServices, baseURL: String) -> Router<BasicRequestContext> {
+public func buildRouter(services: GatewayServices, base: ServerBase) -> Router<BasicRequestContext> {
     let router = Router()
     router.middlewares.add(FHIRErrorMiddleware(responses: services.responses))
     let catalog = RouteCatalog()
     HealthRoute().register(on: router)
-    SlotInteractions(services: services, baseURL: baseURL).register(on: router, catalog: catalog)
-    ScheduleInteractions(services: services, baseURL: baseURL).register(on: router, catalog: catalog)
-    AppointmentReadInteractions(services: services, baseURL: baseURL).register(on: router, catalog: catalog)
-    AppointmentWriteInteractions(services: services, baseURL: baseURL).register(on: router, catalog: catalog)
-    let directory = DirectoryInteractions(services: services, documents: services.documents, baseURL: baseURL)
+    SlotInteractions(services: services, base: base).register(on: router, catalog: catalog)
+    ScheduleInteractions(services: services, base: base).register(on: router, catalog: catalog)
+    AppointmentReadInteractions(services: services, base: base).register(on: router, catalog: catalog)
+    AppointmentWriteInteractions(services: services, base: base).register(on: router, catalog: catalog)
+    let directory = DirectoryInteractions(services: services, documents: services.documents, base: base)
     directory.register(on: router, catalog: catalog)
-    BundleInteraction(services: services, directory: directory, baseURL: baseURL).register(on: router, catalog: catalog)
+    BundleInteraction(services: services, directory: directory, base: base).register(on: router, catalog: catalog)
     MetadataInteraction(services: services, catalog: catalog).register(on: router)
     return router
 }
 
-/// The gateway application.
-public func buildApplication(services: GatewayServices, configuration: ServerConfiguration) -> some ApplicationProtocol
-{
-    Application(
-        router: buildRouter(services: services, baseURL: configuration.baseURL),
+/// The gateway application. `onListening` receives the bound port (useful with port 0).
+public func buildApplication(
+    services: GatewayServices, configuration: ServerConfiguration,
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let base = ServerBase(configuration.baseURL)
+    return Application(
+        router: buildRouter(services: services, base: base),
         configuration: .init(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "booking-gateway"))
+            address: .hostname(configuration.host, port: configuration.port), serverName: "booking-gateway"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            base.set("http://\(configuration.host):\(port)/fhir")
+            await onListening(port)
+        })
 }

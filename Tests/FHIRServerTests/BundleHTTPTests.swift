@@ -27,7 +27,8 @@ struct BundleHTTPTests {
     func transactionWrites() async throws {
         let f = try await GatewayFixture()
         try await f.app.test(.live) { client in
-            let r = try await client.execute(uri: "/fhir", method: .post, headers: jsonHeaders, body: json(Self.transaction))
+            let r = try await client.execute(
+                uri: "/fhir", method: .post, headers: jsonHeaders, body: json(Self.transaction))
             #expect(r.status == .ok, "\(r.text)")
             let bundle = try #require(BundleResource(try r.resource()))
             #expect(bundle.type == "transaction-response")
@@ -59,7 +60,8 @@ struct BundleHTTPTests {
             let r = try await client.execute(uri: "/fhir", method: .post, headers: jsonHeaders, body: json(failing))
             #expect(r.status == .preconditionFailed)
             #expect(OperationOutcomeResource(try r.resource()) != nil)
-            let patients = try #require(BundleResource(try await client.execute(uri: "/fhir/Patient", method: .get).resource()))
+            let patients = try #require(
+                BundleResource(try await client.execute(uri: "/fhir/Patient", method: .get).resource()))
             #expect(patients.total == 0)
             let location = try await client.execute(uri: "/fhir/Location/sala-3", method: .get)
             #expect(try location.resource().string("status") == "active")
@@ -72,7 +74,8 @@ struct BundleHTTPTests {
         let f = try await GatewayFixture()
         let appointment = GatewayFixture.appointmentJSON(slot: GatewayFixture.slot("09:00"))
         try await f.app.test(.live) { client in
-            let tx = #"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":\#(appointment),"request":{"method":"POST","url":"Appointment"}}]}"#
+            let tx =
+                #"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":\#(appointment),"request":{"method":"POST","url":"Appointment"}}]}"#
             let refused = try await client.execute(uri: "/fhir", method: .post, headers: jsonHeaders, body: json(tx))
             #expect(refused.status == .badRequest)
             let batch = #"""
@@ -86,7 +89,10 @@ struct BundleHTTPTests {
             let r = try await client.execute(uri: "/fhir", method: .post, headers: jsonHeaders, body: json(batch))
             let bundle = try #require(BundleResource(try r.resource()))
             #expect(bundle.type == "batch-response")
-            #expect(bundle.entries.map { $0.response?.status } == ["201 Created", "409 Conflict", "404 Not Found", "201 Created"])
+            #expect(
+                bundle.entries.map { $0.response?.status } == [
+                    "201 Created", "409 Conflict", "404 Not Found", "201 Created",
+                ])
             #expect(bundle.entries[1].response?.outcome?.type == "OperationOutcome")
         }
     }
@@ -96,7 +102,8 @@ struct BundleHTTPTests {
         let f = try await GatewayFixture()
         try await f.app.test(.live) { client in
             let r = try await client.execute(
-                uri: "/fhir", method: .post, headers: jsonHeaders, body: json(#"{"resourceType":"Bundle","type":"collection"}"#))
+                uri: "/fhir", method: .post, headers: jsonHeaders,
+                body: json(#"{"resourceType":"Bundle","type":"collection"}"#))
             #expect(r.status == .badRequest)
         }
     }

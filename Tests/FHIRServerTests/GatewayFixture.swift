@@ -42,7 +42,7 @@ struct GatewayFixture {
         let documents = try SQLiteDocumentStore(path: dir.appendingPathComponent("g.sqlite").path)
         let services = GatewayServices(
             booking: service, documents: documents, codec: FHIRCodec(registry: Conformance.registry))
-        app = Application(router: buildRouter(services: services, baseURL: Self.base))
+        app = Application(router: buildRouter(services: services, base: ServerBase(Self.base)))
     }
 
     /// `Slot/dr-rossi.…` for a Rome local time on 2026-06-02 (a Tuesday).

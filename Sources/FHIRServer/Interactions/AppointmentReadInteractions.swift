@@ -6,7 +6,8 @@ import Hummingbird
 /// Appointment read, vread, history and search, from the domain's versions.
 struct AppointmentReadInteractions {
     let services: GatewayServices
-    let baseURL: String
+    let base: ServerBase
+    var baseURL: String { base.url }
 
     static let searchParameters: [RouteCatalog.SearchParameter] = [
         .init(name: "patient", type: "reference", documentation: "Patient/{id}"),

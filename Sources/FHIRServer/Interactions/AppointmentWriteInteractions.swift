@@ -9,7 +9,8 @@ import Hummingbird
 /// (a reschedule).
 struct AppointmentWriteInteractions {
     let services: GatewayServices
-    let baseURL: String
+    let base: ServerBase
+    var baseURL: String { base.url }
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         catalog.add("Appointment", interaction: "create")

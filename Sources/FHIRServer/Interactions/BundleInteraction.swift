@@ -16,7 +16,8 @@ import Hummingbird
 struct BundleInteraction {
     let services: GatewayServices
     let directory: DirectoryInteractions
-    let baseURL: String
+    let base: ServerBase
+    var baseURL: String { base.url }
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         catalog.addSystem("transaction")
@@ -48,7 +49,8 @@ struct BundleInteraction {
     func handle(_ request: Request) async throws -> Response {
         let negotiation = try Negotiation.response(for: request)
         let element = try await services.responses.readBody(request, maxBytes: services.maxBodyBytes)
-        guard let bundle = BundleResource(element), let type = bundle.type, type == "batch" || type == "transaction" else {
+        guard let bundle = BundleResource(element), let type = bundle.type, type == "batch" || type == "transaction"
+        else {
             throw FHIRError(.badRequest, code: "invalid", "POST to the base takes a batch or transaction Bundle")
         }
         let plans = try plan(bundle)
@@ -70,13 +72,17 @@ struct BundleInteraction {
         var out: [Planned] = []
         for (i, e) in bundle.entries.enumerated() {
             guard let request = e.request else {
-                throw FHIRError(.badRequest, code: "required", "entry \(i) has no request", expression: ["Bundle.entry[\(i)].request"])
+                throw FHIRError(
+                    .badRequest, code: "required", "entry \(i) has no request",
+                    expression: ["Bundle.entry[\(i)].request"])
             }
             let url = request.url.hasPrefix(baseURL) ? String(request.url.dropFirst(baseURL.count + 1)) : request.url
             let pathAndQuery = url.split(separator: "?", maxSplits: 1).map(String.init)
             let parts = pathAndQuery[0].split(separator: "/").map(String.init)
             guard let type = parts.first, !type.isEmpty else {
-                throw FHIRError(.badRequest, code: "invalid", "entry \(i) has no resource type in its url", expression: ["Bundle.entry[\(i)].request.url"])
+                throw FHIRError(
+                    .badRequest, code: "invalid", "entry \(i) has no resource type in its url",
+                    expression: ["Bundle.entry[\(i)].request.url"])
             }
             let ifMatch = request.ifMatch.flatMap { Int($0.filter(\.isNumber)) }
             out.append(
@@ -108,12 +114,17 @@ struct BundleInteraction {
                 if let condition = p.ifNoneExist {
                     let found = try await directory.matches(p.type, try SearchRequest(query: condition, strict: true))
                     if found.count > 1 {
-                        throw FHIRError(.preconditionFailed, code: "multiple-matches", "entry \(p.index): If-None-Exist matches \(found.count)")
+                        throw FHIRError(
+                            .preconditionFailed, code: "multiple-matches",
+                            "entry \(p.index): If-None-Exist matches \(found.count)")
                     }
                     if let doc = found.first {
                         ids[p.index] = doc.id
                         skipped.insert(p.index)
-                        responses[p.index] = .init(response: .init(status: "200 OK", location: "\(p.type)/\(doc.id)/_history/\(doc.version)", etag: "W/\"\(doc.version)\""))
+                        responses[p.index] = .init(
+                            response: .init(
+                                status: "200 OK", location: "\(p.type)/\(doc.id)/_history/\(doc.version)",
+                                etag: "W/\"\(doc.version)\""))
                         if let full = p.fullUrl { urlMap[full] = "\(p.type)/\(doc.id)" }
                         continue
                     }
@@ -136,12 +147,17 @@ struct BundleInteraction {
             guard !skipped.contains(p.index) else { continue }
             switch p.method {
             case "DELETE":
-                guard let id = p.id else { throw FHIRError(.badRequest, code: "not-supported", "entry \(p.index): conditional delete in a transaction") }
+                guard let id = p.id else {
+                    throw FHIRError(
+                        .badRequest, code: "not-supported", "entry \(p.index): conditional delete in a transaction")
+                }
                 writes.append(DocumentWrite(type: p.type, id: id, kind: .delete(expectedVersion: p.ifMatch), at: now))
                 writeIndex.append(p.index)
             case "POST", "PUT":
                 guard var resource = p.resource, resource.type == p.type, let id = ids[p.index] else {
-                    throw FHIRError(.badRequest, code: "invalid", "entry \(p.index) needs a \(p.type) resource and an id", expression: ["Bundle.entry[\(p.index)]"])
+                    throw FHIRError(
+                        .badRequest, code: "invalid", "entry \(p.index) needs a \(p.type) resource and an id",
+                        expression: ["Bundle.entry[\(p.index)]"])
                 }
                 resource = Self.rewritingReferences(resource, urlMap)
                 let current = try await services.documents.current(type: p.type, id: id)
@@ -151,20 +167,26 @@ struct BundleInteraction {
                 writes.append(
                     DocumentWrite(
                         type: p.type, id: id,
-                        kind: .put(body: bytes, index: index, expectedVersion: p.ifMatch ?? current?.version, mustNotExist: p.method == "POST"),
+                        kind: .put(
+                            body: bytes, index: index, expectedVersion: p.ifMatch ?? current?.version,
+                            mustNotExist: p.method == "POST"),
                         at: now))
                 writeIndex.append(p.index)
             case "GET":
                 continue
             default:
-                throw FHIRError(.badRequest, code: "not-supported", "entry \(p.index): \(p.method) is not supported in a transaction")
+                throw FHIRError(
+                    .badRequest, code: "not-supported",
+                    "entry \(p.index): \(p.method) is not supported in a transaction")
             }
         }
         let stored: [StoredDocument]
         do {
             stored = try await services.documents.write(writes)
         } catch DocumentStoreError.versionMismatch(let e, let a) {
-            throw FHIRError(.preconditionFailed, code: "conflict", "version \(e) expected, found \(a.map(String.init) ?? "none"): nothing was written")
+            throw FHIRError(
+                .preconditionFailed, code: "conflict",
+                "version \(e) expected, found \(a.map(String.init) ?? "none"): nothing was written")
         } catch DocumentStoreError.alreadyExists(let t, let id) {
             throw FHIRError(.conflict, code: "duplicate", "\(t)/\(id) exists: nothing was written")
         }
@@ -173,7 +195,9 @@ struct BundleInteraction {
             let status = doc.deleted ? "204 No Content" : doc.version == 1 ? "201 Created" : "200 OK"
             responses[i] = .init(
                 fullUrl: doc.deleted ? nil : "\(baseURL)/\(doc.type)/\(doc.id)", resource: stamped[i],
-                response: .init(status: status, location: doc.deleted ? nil : "\(doc.type)/\(doc.id)/_history/\(doc.version)", etag: "W/\"\(doc.version)\""))
+                response: .init(
+                    status: status, location: doc.deleted ? nil : "\(doc.type)/\(doc.id)/_history/\(doc.version)",
+                    etag: "W/\"\(doc.version)\""))
         }
         for p in plans where p.method == "GET" {
             responses[p.index] = await batchEntry(p)
@@ -205,16 +229,26 @@ struct BundleInteraction {
                 guard let doc = try await services.documents.current(type: p.type, id: id), !doc.deleted else {
                     throw FHIRError(.notFound, code: "not-found", "\(p.type)/\(id) not found")
                 }
-                return .init(resource: try directory.element(doc), response: .init(status: "200 OK", etag: "W/\"\(doc.version)\""))
+                return .init(
+                    resource: try directory.element(doc),
+                    response: .init(status: "200 OK", etag: "W/\"\(doc.version)\""))
             case ("POST", true, _), ("PUT", true, _):
                 guard let resource = p.resource else { throw FHIRError(.badRequest, code: "required", "no resource") }
                 let id = p.method == "POST" ? UUID().uuidString.lowercased() : (p.id ?? "")
-                guard !id.isEmpty else { throw FHIRError(.badRequest, code: "not-supported", "conditional update in a batch") }
+                guard !id.isEmpty else {
+                    throw FHIRError(.badRequest, code: "not-supported", "conditional update in a batch")
+                }
                 response = try await directory.store(
                     resource, p.type, id: id, expected: p.ifMatch, mustNotExist: p.method == "POST", negotiation: json)
             case ("DELETE", true, _):
-                guard let id = p.id else { throw FHIRError(.badRequest, code: "not-supported", "conditional delete in a batch") }
-                _ = try await services.documents.write([DocumentWrite(type: p.type, id: id, kind: .delete(expectedVersion: p.ifMatch), at: services.booking.clock.now())])
+                guard let id = p.id else {
+                    throw FHIRError(.badRequest, code: "not-supported", "conditional delete in a batch")
+                }
+                _ = try await services.documents.write([
+                    DocumentWrite(
+                        type: p.type, id: id, kind: .delete(expectedVersion: p.ifMatch),
+                        at: services.booking.clock.now())
+                ])
                 return .init(response: .init(status: "204 No Content"))
             case ("POST", false, "Appointment"):
                 guard let resource = p.resource.flatMap(AppointmentResource.init) else {
@@ -224,21 +258,29 @@ struct BundleInteraction {
                 let (a, created) = try await services.booking.book(request)
                 return .init(
                     fullUrl: "\(baseURL)/Appointment/\(a.id)", resource: AppointmentMapping.resource(a).element,
-                    response: .init(status: created ? "201 Created" : "200 OK", location: "Appointment/\(a.id)/_history/\(a.version)", etag: "W/\"\(a.version)\""))
+                    response: .init(
+                        status: created ? "201 Created" : "200 OK",
+                        location: "Appointment/\(a.id)/_history/\(a.version)", etag: "W/\"\(a.version)\""))
             case ("GET", false, "Appointment"):
                 guard let id = p.id, let a = try await services.store.appointment(id: id) else {
                     throw FHIRError(.notFound, code: "not-found", "Appointment/\(p.id ?? "") not found")
                 }
-                return .init(resource: AppointmentMapping.resource(a).element, response: .init(status: "200 OK", etag: "W/\"\(a.version)\""))
+                return .init(
+                    resource: AppointmentMapping.resource(a).element,
+                    response: .init(status: "200 OK", etag: "W/\"\(a.version)\""))
             default:
                 throw FHIRError(.badRequest, code: "not-supported", "\(p.method) \(p.type) is not supported in a batch")
             }
             let status = response.status.code == 201 ? "201 Created" : "200 OK"
             return .init(
-                response: .init(status: status, location: response.headers[.location].map { String($0.dropFirst(baseURL.count + 1)) }, etag: response.headers[.eTag]))
+                response: .init(
+                    status: status,
+                    location: response.headers[.location].map { String($0.dropFirst(baseURL.count + 1)) },
+                    etag: response.headers[.eTag]))
         } catch {
             let e = FHIRError.from(error)
-            return .init(response: .init(status: "\(e.status.code) \(e.status.reasonPhrase)", outcome: e.outcome.element))
+            return .init(
+                response: .init(status: "\(e.status.code) \(e.status.reasonPhrase)", outcome: e.outcome.element))
         }
     }
 
@@ -248,7 +290,9 @@ struct BundleInteraction {
         var b = BundleResource()
         b.type = "searchset"
         b.total = found.count
-        b.entries = try found.prefix(search.count).map { .init(fullUrl: "\(baseURL)/\($0.type)/\($0.id)", resource: try directory.element($0), searchMode: "match") }
+        b.entries = try found.prefix(search.count).map {
+            .init(fullUrl: "\(baseURL)/\($0.type)/\($0.id)", resource: try directory.element($0), searchMode: "match")
+        }
         return .init(resource: b.element, response: .init(status: "200 OK"))
     }
 }

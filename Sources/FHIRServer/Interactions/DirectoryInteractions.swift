@@ -12,7 +12,8 @@ import Hummingbird
 struct DirectoryInteractions {
     let services: GatewayServices
     let documents: any DocumentStore
-    let baseURL: String
+    let base: ServerBase
+    var baseURL: String { base.url }
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         for type in DirectoryIndex.types {

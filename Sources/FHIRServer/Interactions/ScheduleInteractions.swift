@@ -6,7 +6,8 @@ import Hummingbird
 /// Schedule read and search.
 struct ScheduleInteractions {
     let services: GatewayServices
-    let baseURL: String
+    let base: ServerBase
+    var baseURL: String { base.url }
 
     static let searchParameters: [RouteCatalog.SearchParameter] = [
         .init(

@@ -7,7 +7,8 @@ import Hummingbird
 /// Slot read and search: virtual slots expanded from the rules.
 struct SlotInteractions {
     let services: GatewayServices
-    let baseURL: String
+    let base: ServerBase
+    var baseURL: String { base.url }
 
     static let searchParameters: [RouteCatalog.SearchParameter] = [
         .init(name: "schedule", type: "reference", documentation: "Schedule/{id} or {id}"),
