@@ -17,7 +17,7 @@ struct StockClientTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stock-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let log = dir.appendingPathComponent("serve.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let server = Process()
         server.executableURL = root.appendingPathComponent(".build/debug/booking-gateway")
         server.arguments = [

@@ -1,5 +1,6 @@
 import FHIRModel
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -27,6 +28,37 @@ public struct FHIRResponses: Sendable {
         }
         let bytes = codec.write(resource, format: negotiation.format, pretty: negotiation.pretty)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The answer to a create or update, shaped by `Prefer: return=minimal | representation | OperationOutcome`
+    /// (representation by default).
+    public func written(
+        _ resource: Element, status: HTTPResponse.Status, negotiation: Negotiation, location: String?, request: Request
+    ) -> Response {
+        let prefer = request.headers[HTTPField.Name("Prefer")!] ?? ""
+        let full = self.resource(resource, status: status, negotiation: negotiation, location: location)
+        if prefer.contains("return=minimal") {
+            var headers = full.headers
+            headers[.contentType] = nil
+            headers[.contentLength] = nil
+            return Response(status: status, headers: headers)
+        }
+        if prefer.contains("return=OperationOutcome") {
+            let what = status == .created ? "created" : "updated"
+            let outcome = OperationOutcomeResource(issues: [
+                .init(
+                    severity: "information", code: "informational",
+                    diagnostics: "\(resource.type)/\(resource.resourceID ?? "") \(what)")
+            ])
+            var response = self.resource(outcome.element, status: status, negotiation: negotiation, location: location)
+            for (name, value) in [
+                (HTTPField.Name.eTag, full.headers[.eTag]), (.lastModified, full.headers[.lastModified]),
+            ] {
+                response.headers[name] = value
+            }
+            return response
+        }
+        return full
     }
 
     /// An OperationOutcome response for an error.

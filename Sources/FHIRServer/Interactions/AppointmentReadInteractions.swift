@@ -1,6 +1,8 @@
 import Booking
+import DocumentStore
 import FHIRMapping
 import FHIRModel
+import Foundation
 import Hummingbird
 
 /// Appointment read, vread, history and search, from the domain's versions.
@@ -76,10 +78,57 @@ struct AppointmentReadInteractions {
         return a
     }
 
+    /// Chained reference parameters (`actor:Practitioner.identifier=…`, `patient.identifier=…`,
+    /// `practitioner.name=…`): each resolves to the set of `Type/id` references a participant must be among.
+    func resolveChains(_ search: SearchRequest) async throws -> [Set<String>] {
+        let defaults = ["patient": "Patient", "practitioner": "Practitioner", "location": "Location"]
+        var out: [Set<String>] = []
+        for p in search.parameters {
+            let base: String
+            var type: String?
+            let chainedName: String
+            if let m = p.modifier, m.contains(".") {
+                let parts = m.split(separator: ".", maxSplits: 1).map(String.init)
+                (base, type, chainedName) = (p.name, parts[0], parts[1])
+            } else if p.name.contains(".") {
+                let parts = p.name.split(separator: ".", maxSplits: 1).map(String.init)
+                (base, chainedName) = (parts[0], parts[1])
+                type = defaults[base]
+            } else {
+                continue
+            }
+            guard ["patient", "actor", "practitioner", "location"].contains(base) else {
+                throw FHIRError(.badRequest, code: "not-supported", "'\(base)' cannot be chained")
+            }
+            guard let target = type, DirectoryIndex.types.contains(target) else {
+                throw FHIRError(
+                    .badRequest, code: "invalid",
+                    "a chain on '\(base)' needs a directory type, e.g. \(base):Practitioner.identifier")
+            }
+            guard ["identifier", "name", "_id"].contains(chainedName) else {
+                throw FHIRError(
+                    .badRequest, code: "not-supported",
+                    "chained parameter '\(chainedName)' is not supported (identifier, name, _id)")
+            }
+            let inner = try SearchRequest(
+                query: "\(chainedName)="
+                    + p.values.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 }.joined(
+                        separator: ","),
+                strict: true)
+            let docs = try await services.documents.search(
+                type: target, criteria: try DirectoryIndex.criteria(inner), lastUpdated: nil)
+            out.append(Set(docs.map { "\(target)/\($0.id)" }))
+        }
+        return out
+    }
+
     func search(_ request: Request) async throws -> Response {
         let negotiation = try Negotiation.response(for: request)
         let search = try SearchRequest(query: request.uri.query, strict: request.prefersStrictHandling)
-        let warnings = try search.unsupported(Set(Self.searchParameters.map(\.name)))
+        let chained = Set(
+            search.parameters.filter { $0.name.contains(".") || ($0.modifier?.contains(".") ?? false) }.map(\.name))
+        let warnings = try search.unsupported(Set(Self.searchParameters.map(\.name)).union(chained))
+        let result = try ResultParameters(search, sortable: ["date", "status", "_id", "_lastUpdated"])
         var query = AppointmentQuery()
         if let i = search.values("identifier").first?.values.first {
             let parts = i.split(separator: "|", maxSplits: 1)
@@ -90,11 +139,13 @@ struct AppointmentReadInteractions {
         for s in search.values("status").flatMap(\.values) where Booking.AppointmentStatus(rawValue: s) == nil {
             throw FHIRError(.badRequest, code: "invalid", "unknown appointment status '\(s)'")
         }
+        let chains = try await resolveChains(search)
         let all = try await services.store.appointments(query)
         let matches = all.filter { a in
             let refs = Set(a.participants.map { ReferenceMapping.reference(for: $0.actor) })
+            guard chains.allSatisfy({ !$0.isDisjoint(with: refs) }) else { return false }
             func refMatch(_ name: String, type: String?) -> Bool {
-                search.values(name).allSatisfy { p in
+                search.values(name).filter { !($0.modifier?.contains(".") ?? false) }.allSatisfy { p in
                     p.values.contains { v in
                         let full = v.contains("/") ? v : (type.map { "\($0)/\(v)" } ?? v)
                         return refs.contains(full) || refs.contains(where: { full.hasSuffix("/" + $0) })
@@ -115,7 +166,8 @@ struct AppointmentReadInteractions {
         }
         let bundle = SearchsetBuilder(baseURL: baseURL, type: "Appointment", request: request).bundle(
             matches: matches.map { AppointmentMapping.resource($0).element }, count: search.count,
-            offset: try SearchsetBuilder.offset(request), warnings: warnings)
+            offset: try SearchsetBuilder.offset(request), warnings: warnings, result: result,
+            registry: services.responses.codec.registry)
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
 }

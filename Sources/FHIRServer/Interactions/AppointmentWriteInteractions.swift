@@ -40,9 +40,9 @@ struct AppointmentWriteInteractions {
         }
         let (appointment, created) = try await services.booking.book(booking)
         let body = AppointmentMapping.resource(appointment).element
-        return services.responses.resource(
+        return services.responses.written(
             body, status: created ? .created : .ok, negotiation: negotiation,
-            location: "\(baseURL)/Appointment/\(appointment.id)/_history/\(appointment.version)")
+            location: "\(baseURL)/Appointment/\(appointment.id)/_history/\(appointment.version)", request: request)
     }
 
     /// Appointments-mode schedules of the participants' resources.
@@ -104,7 +104,9 @@ struct AppointmentWriteInteractions {
                     appointmentID: id, actor: p.actor, status: p.status)
             }
         }
-        return services.responses.resource(AppointmentMapping.resource(current).element, negotiation: negotiation)
+        return services.responses.written(
+            AppointmentMapping.resource(current).element, status: .ok, negotiation: negotiation, location: nil,
+            request: request)
     }
 }
 

@@ -56,10 +56,10 @@ struct BundleInteraction {
         let plans = try plan(bundle)
         var responses = [BundleResource.Entry](repeating: .init(), count: plans.count)
         if type == "transaction" {
-            try await transaction(plans, into: &responses)
+            try await transaction(plans, into: &responses, outer: request)
         } else {
             for p in plans.sorted(by: { (Self.order($0.method), $0.index) < (Self.order($1.method), $1.index) }) {
-                responses[p.index] = await batchEntry(p)
+                responses[p.index] = await batchEntry(p, outer: request)
             }
         }
         var out = BundleResource()
@@ -96,7 +96,7 @@ struct BundleInteraction {
 
     // MARK: Transaction
 
-    func transaction(_ plans: [Planned], into responses: inout [BundleResource.Entry]) async throws {
+    func transaction(_ plans: [Planned], into responses: inout [BundleResource.Entry], outer: Request) async throws {
         for p in plans where !DirectoryIndex.types.contains(p.type) && p.method != "GET" {
             throw FHIRError(
                 .badRequest, code: "not-supported",
@@ -200,7 +200,7 @@ struct BundleInteraction {
                     etag: "W/\"\(doc.version)\""))
         }
         for p in plans where p.method == "GET" {
-            responses[p.index] = await batchEntry(p)
+            responses[p.index] = await batchEntry(p, outer: outer)
         }
     }
 
@@ -219,7 +219,7 @@ struct BundleInteraction {
 
     // MARK: Batch
 
-    func batchEntry(_ p: Planned) async -> BundleResource.Entry {
+    func batchEntry(_ p: Planned, outer: Request) async -> BundleResource.Entry {
         do {
             let response: Response
             let json = Negotiation(format: .json, pretty: false)
@@ -239,7 +239,8 @@ struct BundleInteraction {
                     throw FHIRError(.badRequest, code: "not-supported", "conditional update in a batch")
                 }
                 response = try await directory.store(
-                    resource, p.type, id: id, expected: p.ifMatch, mustNotExist: p.method == "POST", negotiation: json)
+                    resource, p.type, id: id, expected: p.ifMatch, mustNotExist: p.method == "POST", negotiation: json,
+                    request: outer)
             case ("DELETE", true, _):
                 guard let id = p.id else {
                     throw FHIRError(.badRequest, code: "not-supported", "conditional delete in a batch")

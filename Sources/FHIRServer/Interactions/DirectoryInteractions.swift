@@ -132,10 +132,11 @@ struct DirectoryInteractions {
         let negotiation = try Negotiation.response(for: request)
         let search = try SearchRequest(query: query, strict: request.prefersStrictHandling)
         let warnings = try search.unsupported(Set(DirectoryIndex.searchParameters.map(\.name)))
+        let result = try ResultParameters(search, sortable: ["_id", "_lastUpdated", "name"])
         let found = try await matches(type, search)
         let bundle = SearchsetBuilder(baseURL: baseURL, type: type, request: request).bundle(
             matches: try found.map(element), count: search.count, offset: try SearchsetBuilder.offset(request),
-            warnings: warnings)
+            warnings: warnings, result: result, registry: services.responses.codec.registry)
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
 
@@ -176,11 +177,12 @@ struct DirectoryInteractions {
         }
         return try await store(
             resource, type, id: UUID().uuidString.lowercased(), expected: nil, mustNotExist: true,
-            negotiation: negotiation)
+            negotiation: negotiation, request: request)
     }
 
     func store(
-        _ resource: Element, _ type: String, id: String, expected: Int?, mustNotExist: Bool, negotiation: Negotiation
+        _ resource: Element, _ type: String, id: String, expected: Int?, mustNotExist: Bool, negotiation: Negotiation,
+        request: Request
     ) async throws -> Response {
         let current = try await documents.current(type: type, id: id)
         let version = (current?.version ?? 0) + 1
@@ -200,9 +202,9 @@ struct DirectoryInteractions {
                 .preconditionFailed, code: "conflict", "version \(e) expected, found \(a.map(String.init) ?? "none")")
         }
         let created = current == nil || current!.deleted
-        return services.responses.resource(
+        return services.responses.written(
             stamped, status: created ? .created : .ok, negotiation: negotiation,
-            location: "\(baseURL)/\(type)/\(id)/_history/\(version)")
+            location: "\(baseURL)/\(type)/\(id)/_history/\(version)", request: request)
     }
 
     func expectedVersion(_ request: Request) throws(FHIRError) -> Int? {
@@ -225,7 +227,7 @@ struct DirectoryInteractions {
                 .preconditionFailed, code: "conflict", "If-Match W/\"\(expected)\" is not the current version")
         }
         return try await store(
-            resource, type, id: id, expected: expected, mustNotExist: false, negotiation: negotiation)
+            resource, type, id: id, expected: expected, mustNotExist: false, negotiation: negotiation, request: request)
     }
 
     func conditionalUpdate(_ request: Request, _ type: String) async throws -> Response {
@@ -240,15 +242,14 @@ struct DirectoryInteractions {
         case 0:
             return try await store(
                 resource, type, id: resource.resourceID ?? UUID().uuidString.lowercased(), expected: nil,
-                mustNotExist: true,
-                negotiation: negotiation)
+                mustNotExist: true, negotiation: negotiation, request: request)
         case 1:
             if let bodyID = resource.resourceID, bodyID != found[0].id {
                 throw FHIRError(.badRequest, code: "invalid", "the body's id differs from the matching resource's")
             }
             return try await store(
                 resource, type, id: found[0].id, expected: found[0].version, mustNotExist: false,
-                negotiation: negotiation)
+                negotiation: negotiation, request: request)
         default:
             throw FHIRError(
                 .preconditionFailed, code: "multiple-matches", "the condition matches \(found.count) resources")

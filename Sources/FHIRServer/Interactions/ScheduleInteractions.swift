@@ -35,13 +35,15 @@ struct ScheduleInteractions {
             let negotiation = try Negotiation.response(for: request)
             let search = try SearchRequest(query: request.uri.query, strict: request.prefersStrictHandling)
             let warnings = try search.unsupported(Set(Self.searchParameters.map(\.name)))
+            let result = try ResultParameters(search, sortable: ["_id"])
             let resources = Dictionary(uniqueKeysWithValues: try await services.store.resources().map { ($0.id, $0) })
             var matches: [Element] = []
             for s in try await services.store.schedules() where try accepts(s, search, resources) {
                 matches.append(ScheduleMapping.resource(s, resources: resources).element)
             }
             let bundle = SearchsetBuilder(baseURL: baseURL, type: "Schedule", request: request).bundle(
-                matches: matches, count: search.count, offset: try SearchsetBuilder.offset(request), warnings: warnings)
+                matches: matches, count: search.count, offset: try SearchsetBuilder.offset(request), warnings: warnings,
+                result: result, registry: services.responses.codec.registry)
             return services.responses.resource(bundle.element, negotiation: negotiation)
         }
     }

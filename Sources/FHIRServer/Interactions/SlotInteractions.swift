@@ -53,6 +53,7 @@ struct SlotInteractions {
         let negotiation = try Negotiation.response(for: request)
         let search = try SearchRequest(query: query, strict: request.prefersStrictHandling)
         let warnings = try search.unsupported(Set(Self.searchParameters.map(\.name)))
+        let result = try ResultParameters(search, sortable: ["start", "end", "_id"])
         let now = services.booking.clock.now()
         let startFilters = try search.values("start").flatMap(\.values).map { v throws(FHIRError) in
             try DateSearchValue(v)
@@ -100,7 +101,8 @@ struct SlotInteractions {
             resources.append(SlotMapping.resource(s, zone: zones[s.scheduleID]!).element)
         }
         let bundle = SearchsetBuilder(baseURL: baseURL, type: "Slot", request: request).bundle(
-            matches: resources, count: search.count, offset: try SearchsetBuilder.offset(request), warnings: warnings)
+            matches: resources, count: search.count, offset: try SearchsetBuilder.offset(request), warnings: warnings,
+            result: result, registry: services.responses.codec.registry)
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
 

@@ -51,7 +51,8 @@ public struct SearchRequest: Sendable {
 
     /// Parameters outside `supported`: an error under `Prefer: handling=strict`, otherwise reported as warnings.
     public func unsupported(_ supported: Set<String>) throws(FHIRError) -> [OperationOutcomeResource.Issue] {
-        let unknown = parameters.filter { !supported.contains($0.name) }.map(\.name)
+        let unknown = parameters.filter { !supported.contains($0.name) && !ResultParameters.names.contains($0.name) }
+            .map(\.name)
         guard !unknown.isEmpty else { return [] }
         if strict {
             throw FHIRError(

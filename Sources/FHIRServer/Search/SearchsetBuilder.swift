@@ -8,15 +8,21 @@ struct SearchsetBuilder {
     let request: Request
 
     func bundle(
-        matches: [Element], count: Int, offset: Int, warnings: [OperationOutcomeResource.Issue]
+        matches unsorted: [Element], count: Int, offset: Int, warnings: [OperationOutcomeResource.Issue],
+        result: ResultParameters? = nil, registry: StructureRegistry? = nil
     ) -> BundleResource {
         var b = BundleResource()
         b.type = "searchset"
-        b.total = matches.count
-        let page = Array(matches.dropFirst(offset).prefix(count))
+        let matches = result?.sorted(unsorted) ?? unsorted
+        if result?.total ?? true { b.total = matches.count }
+        let count = result?.summary == .count ? 0 : count
+        var page = Array(matches.dropFirst(offset).prefix(count))
+        if let result, let registry { page = page.map { result.shaped($0, registry: registry) } }
         var links: [(relation: String, url: String)] = [("self", link(offset: offset, count: count))]
         links.append(("first", link(offset: 0, count: count)))
-        if offset + count < matches.count { links.append(("next", link(offset: offset + count, count: count))) }
+        if count > 0 && offset + count < matches.count {
+            links.append(("next", link(offset: offset + count, count: count)))
+        }
         if offset > 0 { links.append(("previous", link(offset: max(0, offset - count), count: count))) }
         b.links = links
         var entries = page.map { r in
