@@ -64,22 +64,21 @@ extension BookingService {
         }
         if let ids = query.scheduleIDs { schedules = schedules.filter { ids.contains($0.id) } }
         if let rs = query.resourceIDs { schedules = schedules.filter { !Set($0.resourceIDs).isDisjoint(with: rs) } }
-        let allExceptions = try await store.exceptions()
+        let versions = try await store.availabilityVersions(scheduleIDs: schedules.map(\.id))
         var out: [Slot] = []
         for schedule in schedules {
-            let rules = try await store.rules(scheduleID: schedule.id).filter { rule in
-                (query.serviceType.map { q in rule.serviceTypes.contains { $0.matches(q) } } ?? true)
+            let expander = try await expander(for: schedule, version: versions[schedule.id])
+            let offered = expander.slots(from: query.from, to: query.to).filter { slot in
+                (query.serviceType.map { q in slot.serviceTypes.contains { $0.matches(q) } } ?? true)
                     && (query.specialty.map { q in
-                        rule.specialties.contains { $0.matches(q) } || schedule.specialties.contains { $0.matches(q) }
+                        slot.specialties.contains { $0.matches(q) } || schedule.specialties.contains { $0.matches(q) }
                     } ?? true)
                     && (query.appointmentType.map { q in
-                        rule.appointmentTypes.isEmpty || rule.appointmentTypes.contains { $0.matches(q) }
+                        slot.appointmentTypes.isEmpty || slot.appointmentTypes.contains { $0.matches(q) }
                     } ?? true)
-                    && (query.teleconsultation.map { rule.teleconsultation.permits(teleconsultation: $0) } ?? true)
+                    && (query.teleconsultation.map { slot.teleconsultation.permits(teleconsultation: $0) } ?? true)
             }
-            guard !rules.isEmpty else { continue }
-            let expander = try SlotExpander(schedule: schedule, rules: rules, exceptions: allExceptions)
-            var slots = try await applyAvailability(expander.slots(from: query.from, to: query.to), expander: expander)
+            var slots = try await applyAvailability(offered, expander: expander)
             if query.onlyFree { slots = slots.filter { $0.status == .free } }
             out += slots
         }

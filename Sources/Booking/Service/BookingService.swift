@@ -44,8 +44,13 @@ public struct BookingService: Sendable {
     }
 
     /// The expander of a schedule with its current rules and exceptions (cached per availability version).
-    func expander(for schedule: Schedule) async throws -> SlotExpander {
-        let version = try await store.availabilityVersions(scheduleIDs: [schedule.id])[schedule.id] ?? 0
+    func expander(for schedule: Schedule, version known: Int? = nil) async throws -> SlotExpander {
+        let version: Int
+        if let known {
+            version = known
+        } else {
+            version = try await store.availabilityVersions(scheduleIDs: [schedule.id])[schedule.id] ?? 0
+        }
         if let cached = cache.expander(scheduleID: schedule.id, version: version), cached.schedule == schedule {
             return cached
         }
