@@ -64,6 +64,7 @@ let package = Package(
                 "Booking",
                 "BookingSQLite",
                 "FHIRServer",
+                "FHIRMapping",
                 "DocumentStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

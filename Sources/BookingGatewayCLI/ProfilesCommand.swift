@@ -1,4 +1,5 @@
 import ArgumentParser
+import FHIRMapping
 import FHIRModel
 import Foundation
 
@@ -7,8 +8,29 @@ struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profiles",
         abstract: "Manage the compact structure data in profiles/.",
-        subcommands: [Import.self]
+        subcommands: [Import.self, Extensions.self]
     )
+
+    struct Extensions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the StructureDefinitions of the project's extensions (profiles/booking-gateway)."
+        )
+
+        @Option(help: "Output folder.") var to: String = "profiles/booking-gateway"
+        @OptionGroup var profiles: ProfilesOption
+
+        func run() throws {
+            let writer = FHIRJSONWriter(registry: try loadRegistry(profiles), pretty: true)
+            let out = URL(fileURLWithPath: to)
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            for d in ExtensionCatalog.all {
+                let bytes = writer.write(ExtensionCatalog.structureDefinition(d))
+                try Data(bytes).write(
+                    to: out.appendingPathComponent("StructureDefinition-\(d.id).json"), options: .atomic)
+            }
+            print("wrote \(ExtensionCatalog.all.count) extension definitions to \(to)")
+        }
+    }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -11,4 +11,10 @@ public enum ProjectExtension {
     public static let teleconsultation = base + "teleconsultation"
     /// Appointment: flagged as needing rescheduling (complex: reason, cause, flaggedAt).
     public static let needsReschedule = base + "needs-reschedule"
+    /// Schedule: one availability rule (complex).
+    public static let availabilityRule = base + "availability-rule"
+    /// Schedule: one availability exception, closure or extra opening (complex).
+    public static let availabilityException = base + "availability-exception"
+    /// Appointment: when a hold placed by $hold expires (instant).
+    public static let holdExpiry = base + "hold-expiry"
 }

@@ -48,10 +48,21 @@ struct ScheduleInteractions {
         }
     }
 
+    /// The Schedule with its availability rules and exceptions as extensions.
     func resource(_ schedule: Schedule) async throws -> ScheduleResource {
         var resources: [String: BookableResource] = [:]
         for id in schedule.resourceIDs { resources[id] = try await services.store.resource(id: id) }
-        return ScheduleMapping.resource(schedule, resources: resources)
+        var r = ScheduleMapping.resource(schedule, resources: resources)
+        let rules = try await services.store.rules(scheduleID: schedule.id)
+        let exceptions = try await services.store.exceptions().filter { e in
+            switch e.scope {
+            case .schedule(let id): id == schedule.id
+            case .resource(let id): schedule.resourceIDs.contains(id)
+            }
+        }
+        r.element.children += rules.map(AvailabilityMapping.extensionElement)
+        r.element.children += exceptions.map(AvailabilityMapping.extensionElement)
+        return r
     }
 
     func accepts(_ s: Schedule, _ search: SearchRequest, _ resources: [String: BookableResource]) throws(FHIRError)
