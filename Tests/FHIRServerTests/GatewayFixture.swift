@@ -71,3 +71,15 @@ func json(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
 let jsonHeaders: HTTPFields = [.contentType: "application/fhir+json", .accept: "application/fhir+json"]
 let xmlHeaders: HTTPFields = [.contentType: "application/fhir+xml", .accept: "application/fhir+xml"]
+
+/// A one-day closure of Dr Rossi's schedule.
+func oneDayClosure(id: String, day: String) -> AvailabilityException {
+    AvailabilityException(
+        id: id, scope: .schedule("dr-rossi"), effect: .closure(.holiday),
+        span: .days(from: LocalDate(day)!, through: LocalDate(day)!))
+}
+
+/// The slot id of Dr Rossi's slot at `local`.
+func rossiSlot(_ local: String) -> String {
+    SlotID(scheduleID: "dr-rossi", start: instant(local)).description
+}

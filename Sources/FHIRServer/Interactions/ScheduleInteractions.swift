@@ -1,6 +1,7 @@
 import Booking
 import FHIRMapping
 import FHIRModel
+import Foundation
 import Hummingbird
 
 /// Schedule read and search.
@@ -22,6 +23,10 @@ struct ScheduleInteractions {
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         catalog.add("Schedule", interaction: "read")
         catalog.add("Schedule", interaction: "search-type")
+        catalog.add("Schedule", interaction: "update")
+        router.put("/fhir/Schedule/:id") { request, context in
+            try await update(request, id: try context.parameters.require("id"))
+        }
         catalog.add("Schedule", searchParameters: Self.searchParameters)
         router.get("/fhir/Schedule/:id") { request, context in
             let negotiation = try Negotiation.response(for: request)
@@ -46,6 +51,59 @@ struct ScheduleInteractions {
                 result: result, registry: services.responses.codec.registry)
             return services.responses.resource(bundle.element, negotiation: negotiation)
         }
+    }
+
+    /// Replaces a schedule's availability from its extensions: rules and exceptions not in the body are deleted,
+    /// the others saved; appointments left outside the new availability are flagged (never deleted). Active,
+    /// comment, service types and specialties are updated too; actors must stay the same.
+    func update(_ request: Request, id: String) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let element = try await services.responses.readBody(request, maxBytes: services.maxBodyBytes)
+        guard let incoming = ScheduleResource(element), incoming.id == id else {
+            throw FHIRError(.badRequest, code: "invalid", "the body must be the Schedule with the URL's id")
+        }
+        guard var schedule = try await services.store.schedule(id: id) else {
+            throw FHIRError(
+                .methodNotAllowed, code: "not-supported",
+                "schedules are created by the operator, not by update-as-create")
+        }
+        schedule.active = incoming.active ?? schedule.active
+        schedule.comment = incoming.comment
+        schedule.serviceTypes = incoming.serviceTypes.map {
+            Code(system: $0.system, code: $0.code ?? "", display: $0.display)
+        }
+        schedule.specialties = incoming.specialties.map {
+            Code(system: $0.system, code: $0.code ?? "", display: $0.display)
+        }
+        var rules: [AvailabilityRule] = []
+        var exceptions: [AvailabilityException] = []
+        do {
+            for (i, e) in element.extensions(url: ProjectExtension.availabilityRule).enumerated() {
+                rules.append(try AvailabilityMapping.rule(from: e, scheduleID: id, path: "Schedule.extension[\(i)]"))
+            }
+            for (i, e) in element.extensions(url: ProjectExtension.availabilityException).enumerated() {
+                exceptions.append(
+                    try AvailabilityMapping.exception(
+                        from: e, scheduleID: id, template: rules.first, path: "Schedule.extension[\(i)]"))
+            }
+        } catch {
+            throw FHIRError(.unprocessableContent, code: "invalid", error.message, expression: [error.expression])
+        }
+        let booking = services.booking
+        try await booking.saveSchedule(schedule)
+        let keepRules = Set(rules.map(\.id))
+        for old in try await services.store.rules(scheduleID: id) where !keepRules.contains(old.id) {
+            try await booking.deleteRule(id: old.id)
+        }
+        for r in rules { try await booking.saveRule(r) }
+        let keepExceptions = Set(exceptions.map(\.id))
+        for old in try await services.store.exceptions() where !keepExceptions.contains(old.id) {
+            if case .schedule(id) = old.scope { try await booking.deleteException(id: old.id) }
+        }
+        for e in exceptions { try await booking.saveException(e) }
+        return services.responses.written(
+            try await resource(schedule).element, status: .ok, negotiation: negotiation, location: nil, request: request
+        )
     }
 
     /// The Schedule with its availability rules and exceptions as extensions.
