@@ -14,6 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Public FHIR base URL used in links and Location headers (default http://HOST:PORT/fhir).")
+    var baseURL: String?
     @Option(help: "Store: sqlite:PATH (PostgreSQL arrives in a later release).") var store =
         "sqlite:data/gateway.sqlite"
     @Flag(help: "Load the demo clinic (fixtures/demo/clinic.json) into an empty store.") var demo = false
@@ -43,7 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let services = GatewayServices(
             booking: booking, documents: documents, codec: codec, defaultTimeZone: "Europe/Rome")
-        let config = ServerConfiguration(host: host, port: port)
+        var config = ServerConfiguration(host: host, port: port)
+        config.publicBaseURL = baseURL
         let host = self.host
         try await buildApplication(services: services, configuration: config) { bound in
             printError("FHIR base: http://\(host):\(bound)/fhir")

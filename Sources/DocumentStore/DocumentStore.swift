@@ -67,7 +67,8 @@ public protocol DocumentStore: Sendable {
     /// Ids of live (not deleted) documents of `type` whose index has every (name, any of values) given.
     func search(type: String, criteria: [SearchCriterion], lastUpdated: ClosedRange<Date>?) async throws
         -> [StoredDocument]
-    /// Applies writes atomically and returns the stored versions in order.
+    /// Applies writes atomically and returns one result per write, in order (a delete of nothing returns a
+    /// deleted marker with the current version, 0 when it never existed).
     func write(_ writes: [DocumentWrite]) async throws -> [StoredDocument]
 }
 

@@ -159,19 +159,14 @@ public final class SQLiteDocumentStore: DocumentStore {
                     if let expected, expected != currentVersion {
                         throw DocumentStoreError.versionMismatch(expected: expected, actual: currentVersion)
                     }
-                    guard let cv = currentVersion, !currentDeleted else {
-                        if let cv = currentVersion,
-                            let doc = try Row.fetchOne(
-                                db.cachedStatement(
-                                    sql: "SELECT * FROM document_version WHERE type = ? AND id = ? AND version = ?"),
-                                arguments: [w.type, w.id, cv]
-                            ).map(Self.document)
-                        {
-                            out.append(doc)
-                        }
+                    guard currentVersion != nil, !currentDeleted else {
+                        // Nothing to delete: still one result per write, so answers stay aligned with requests.
+                        out.append(
+                            StoredDocument(
+                                type: w.type, id: w.id, version: currentVersion ?? 0, lastUpdated: w.at, deleted: true,
+                                body: []))
                         continue
                     }
-                    _ = cv
                     (body, deleted) = ([], true)
                 }
                 let version = (currentVersion ?? 0) + 1

@@ -4,6 +4,8 @@ import Hummingbird
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
+    /// The base URL clients see (behind a proxy, or when listening on 0.0.0.0); nil: `http://HOST:PORT/fhir`.
+    public var publicBaseURL: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host
@@ -11,7 +13,7 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// The FHIR base URL, e.g. `http://127.0.0.1:8080/fhir`.
-    public var baseURL: String { "http://\(host):\(port)/fhir" }
+    public var baseURL: String { publicBaseURL ?? "http://\(host):\(port)/fhir" }
 }
 
 /// The composition root: every route, its interaction and the error middleware.
@@ -28,6 +30,7 @@ public func buildRouter(services: GatewayServices, base: ServerBase) -> Router<B
     directory.register(on: router, catalog: catalog)
     BundleInteraction(services: services, directory: directory, base: base).register(on: router, catalog: catalog)
     MetadataInteraction(services: services, catalog: catalog).register(on: router)
+    UnsupportedMethods().register(on: router)
     return router
 }
 
@@ -43,7 +46,7 @@ public func buildApplication(
             address: .hostname(configuration.host, port: configuration.port), serverName: "booking-gateway"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
-            base.set("http://\(configuration.host):\(port)/fhir")
+            if configuration.publicBaseURL == nil { base.set("http://\(configuration.host):\(port)/fhir") }
             await onListening(port)
         })
 }

@@ -88,10 +88,17 @@ struct AppointmentReadInteractions {
             var type: String?
             let chainedName: String
             if let m = p.modifier, m.contains(".") {
-                let parts = m.split(separator: ".", maxSplits: 1).map(String.init)
+                let parts = m.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw FHIRError(.badRequest, code: "invalid", "malformed chain '\(p.name):\(m)'")
+                }
                 (base, type, chainedName) = (p.name, parts[0], parts[1])
             } else if p.name.contains(".") {
-                let parts = p.name.split(separator: ".", maxSplits: 1).map(String.init)
+                let parts = p.name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(
+                    String.init)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw FHIRError(.badRequest, code: "invalid", "malformed chain '\(p.name)'")
+                }
                 (base, chainedName) = (parts[0], parts[1])
                 type = defaults[base]
             } else {

@@ -84,6 +84,12 @@ struct AppointmentWriteInteractions {
             }
         }
         let wanted = try AppointmentMapping.bookingRequest(incoming.withStatusForMapping())
+        let statusChanges = incoming.status.map { $0.rawValue != current.status.rawValue } ?? false
+        if statusChanges && !wanted.slotIDs.isEmpty && wanted.slotIDs != current.slotIDs {
+            throw FHIRError(
+                .unprocessableContent, code: "business-rule", "change the status and the slots in two updates",
+                expression: ["Appointment.slot"])
+        }
         if let status = incoming.status, status.rawValue != current.status.rawValue {
             guard let domainStatus = Booking.AppointmentStatus(rawValue: status.rawValue) else {
                 throw FHIRError(

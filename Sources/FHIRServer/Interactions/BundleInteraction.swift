@@ -77,9 +77,10 @@ struct BundleInteraction {
                     expression: ["Bundle.entry[\(i)].request"])
             }
             let url = request.url.hasPrefix(baseURL) ? String(request.url.dropFirst(baseURL.count + 1)) : request.url
-            let pathAndQuery = url.split(separator: "?", maxSplits: 1).map(String.init)
-            let parts = pathAndQuery[0].split(separator: "/").map(String.init)
-            guard let type = parts.first, !type.isEmpty else {
+            let pathAndQuery = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).map(
+                String.init)
+            let parts = (pathAndQuery.first ?? "").split(separator: "/").map(String.init)
+            guard let type = parts.first, !type.isEmpty, parts.count <= 2 || parts[2] == "_history" else {
                 throw FHIRError(
                     .badRequest, code: "invalid", "entry \(i) has no resource type in its url",
                     expression: ["Bundle.entry[\(i)].request.url"])
@@ -112,7 +113,8 @@ struct BundleInteraction {
             switch p.method {
             case "POST":
                 if let condition = p.ifNoneExist {
-                    let found = try await directory.matches(p.type, try SearchRequest(query: condition, strict: true))
+                    let found = try await directory.conditionMatches(
+                        p.type, try SearchRequest(query: condition, strict: true))
                     if found.count > 1 {
                         throw FHIRError(
                             .preconditionFailed, code: "multiple-matches",
@@ -233,7 +235,25 @@ struct BundleInteraction {
                     resource: try directory.element(doc),
                     response: .init(status: "200 OK", etag: "W/\"\(doc.version)\""))
             case ("POST", true, _), ("PUT", true, _):
-                guard let resource = p.resource else { throw FHIRError(.badRequest, code: "required", "no resource") }
+                guard let resource = p.resource, resource.type == p.type else {
+                    throw FHIRError(.badRequest, code: "invalid", "the entry needs a \(p.type) resource")
+                }
+                if p.method == "PUT", resource.resourceID != p.id {
+                    throw FHIRError(.badRequest, code: "invalid", "the resource's id must equal the url's id")
+                }
+                if p.method == "POST", let condition = p.ifNoneExist {
+                    let found = try await directory.conditionMatches(
+                        p.type, try SearchRequest(query: condition, strict: true))
+                    if found.count > 1 {
+                        throw FHIRError(
+                            .preconditionFailed, code: "multiple-matches", "If-None-Exist matches \(found.count)")
+                    }
+                    if let doc = found.first {
+                        return .init(
+                            resource: try directory.element(doc),
+                            response: .init(status: "200 OK", etag: "W/\"\(doc.version)\""))
+                    }
+                }
                 let id = p.method == "POST" ? UUID().uuidString.lowercased() : (p.id ?? "")
                 guard !id.isEmpty else {
                     throw FHIRError(.badRequest, code: "not-supported", "conditional update in a batch")

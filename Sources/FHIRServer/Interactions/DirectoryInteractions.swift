@@ -96,7 +96,7 @@ struct DirectoryInteractions {
         let versions = try await documents.history(type: type, id: id, since: since, limit: search.count)
         var bundle = BundleResource()
         bundle.type = "history"
-        bundle.total = versions.count
+        if versions.count < search.count { bundle.total = versions.count }
         bundle.entries = try versions.map { v in
             let method = v.deleted ? "DELETE" : v.version == 1 ? "POST" : "PUT"
             return BundleResource.Entry(
@@ -107,6 +107,17 @@ struct DirectoryInteractions {
                     lastModified: instantText(v.lastUpdated)))
         }
         return services.responses.resource(bundle.element, negotiation: negotiation)
+    }
+
+    /// Matches of a condition (If-None-Exist, conditional update and delete): every parameter must be one the
+    /// server applies, or the condition would silently widen to more resources than the client meant.
+    func conditionMatches(_ type: String, _ search: SearchRequest) async throws -> [StoredDocument] {
+        let strict = SearchRequest.strict(search)
+        _ = try strict.unsupported(Set(DirectoryIndex.searchParameters.map(\.name)), modifiers: ["exact", "missing"])
+        if let p = strict.parameters.first(where: { ResultParameters.names.contains($0.name) }) {
+            throw FHIRError(.badRequest, code: "invalid", "'\(p.name)' is not a condition")
+        }
+        return try await matches(type, strict)
     }
 
     func matches(_ type: String, _ search: SearchRequest) async throws -> [StoredDocument] {
@@ -131,10 +142,11 @@ struct DirectoryInteractions {
     func search(_ request: Request, _ type: String, query: String?) async throws -> Response {
         let negotiation = try Negotiation.response(for: request)
         let search = try SearchRequest(query: query, strict: request.prefersStrictHandling)
-        let warnings = try search.unsupported(Set(DirectoryIndex.searchParameters.map(\.name)))
+        let warnings = try search.unsupported(
+            Set(DirectoryIndex.searchParameters.map(\.name)), modifiers: ["exact", "missing"])
         let result = try ResultParameters(search, sortable: ["_id", "_lastUpdated", "name"])
         let found = try await matches(type, search)
-        let bundle = SearchsetBuilder(baseURL: baseURL, type: type, request: request).bundle(
+        let bundle = SearchsetBuilder(baseURL: baseURL, type: type, request: request, query: query).bundle(
             matches: try found.map(element), count: search.count, offset: try SearchsetBuilder.offset(request),
             warnings: warnings, result: result, registry: services.responses.codec.registry)
         return services.responses.resource(bundle.element, negotiation: negotiation)
@@ -166,7 +178,7 @@ struct DirectoryInteractions {
         let negotiation = try Negotiation.response(for: request)
         let resource = try await body(request, type)
         if let condition = request.headers[.init("If-None-Exist")!] {
-            let existing = try await matches(type, try SearchRequest(query: condition, strict: true))
+            let existing = try await conditionMatches(type, try SearchRequest(query: condition, strict: true))
             if existing.count > 1 {
                 throw FHIRError(
                     .preconditionFailed, code: "multiple-matches", "If-None-Exist matches \(existing.count) resources")
@@ -194,12 +206,18 @@ struct DirectoryInteractions {
                     type: type, id: id,
                     kind: .put(
                         body: bytes, index: index, expectedVersion: expected ?? current?.version,
-                        mustNotExist: mustNotExist),
+                        mustNotExist: mustNotExist || current == nil),
                     at: now)
             ])
         } catch DocumentStoreError.versionMismatch(let e, let a) {
-            throw FHIRError(
-                .preconditionFailed, code: "conflict", "version \(e) expected, found \(a.map(String.init) ?? "none")")
+            if expected != nil {
+                throw FHIRError(
+                    .preconditionFailed, code: "conflict",
+                    "version \(e) expected, found \(a.map(String.init) ?? "none")")
+            }
+            throw FHIRError(.conflict, code: "conflict", "\(type)/\(id) changed meanwhile: retry")
+        } catch DocumentStoreError.alreadyExists {
+            throw FHIRError(.conflict, code: "duplicate", "\(type)/\(id) was created meanwhile or already exists")
         }
         let created = current == nil || current!.deleted
         return services.responses.written(
@@ -237,7 +255,7 @@ struct DirectoryInteractions {
             throw FHIRError(.badRequest, code: "invalid", "a conditional update needs search parameters")
         }
         let resource = try await body(request, type)
-        let found = try await matches(type, search)
+        let found = try await conditionMatches(type, search)
         switch found.count {
         case 0:
             return try await store(
@@ -275,7 +293,7 @@ struct DirectoryInteractions {
         guard !search.parameters.isEmpty else {
             throw FHIRError(.badRequest, code: "invalid", "a conditional delete needs search parameters")
         }
-        let found = try await matches(type, search)
+        let found = try await conditionMatches(type, search)
         if found.count > 1 {
             throw FHIRError(
                 .preconditionFailed, code: "multiple-matches",

@@ -89,18 +89,32 @@ struct ScheduleInteractions {
         } catch {
             throw FHIRError(.unprocessableContent, code: "invalid", error.message, expression: [error.expression])
         }
+        // Everything is validated before anything is written, and new rules are saved before old ones are
+        // deleted, so a bad body changes nothing and a good one never leaves the schedule without its rules.
+        var problems = rules.flatMap { r in r.problems.map { "rule \(r.id): \($0)" } }
+        problems += exceptions.flatMap { e in e.problems.map { "exception \(e.id): \($0)" } }
+        for e in exceptions {
+            if case .resource(let rid) = e.scope, !schedule.resourceIDs.contains(rid) {
+                problems.append("exception \(e.id): resource \(rid) is not one of this schedule's")
+            }
+        }
+        guard problems.isEmpty else {
+            throw FHIRError(
+                .unprocessableContent, code: "business-rule", problems.joined(separator: "; "),
+                expression: ["Schedule.extension"])
+        }
         let booking = services.booking
         try await booking.saveSchedule(schedule)
+        for r in rules { try await booking.saveRule(r) }
+        for e in exceptions { try await booking.saveException(e) }
         let keepRules = Set(rules.map(\.id))
         for old in try await services.store.rules(scheduleID: id) where !keepRules.contains(old.id) {
             try await booking.deleteRule(id: old.id)
         }
-        for r in rules { try await booking.saveRule(r) }
         let keepExceptions = Set(exceptions.map(\.id))
         for old in try await services.store.exceptions() where !keepExceptions.contains(old.id) {
             if case .schedule(id) = old.scope { try await booking.deleteException(id: old.id) }
         }
-        for e in exceptions { try await booking.saveException(e) }
         return services.responses.written(
             try await resource(schedule).element, status: .ok, negotiation: negotiation, location: nil, request: request
         )

@@ -82,16 +82,17 @@ struct SlotInteractions {
             $0.split(separator: "/").last.map(String.init) ?? $0
         }
         let ids = search.values("_id").flatMap(\.values)
-        var query = SlotQuery(from: from, to: to, scheduleIDs: scheduleIDs.isEmpty ? nil : scheduleIDs, onlyFree: false)
-        query.serviceType = token(search, "service-type")
-        query.specialty = token(search, "specialty")
-        query.appointmentType = token(search, "appointment-type")
+        var slotQuery = SlotQuery(
+            from: from, to: to, scheduleIDs: scheduleIDs.isEmpty ? nil : scheduleIDs, onlyFree: false)
+        slotQuery.serviceType = token(search, "service-type")
+        slotQuery.specialty = token(search, "specialty")
+        slotQuery.appointmentType = token(search, "appointment-type")
         let statuses = Set(search.values("status").flatMap(\.values))
-        var slots = try await services.booking.findSlots(query)
+        var slots = try await services.booking.findSlots(slotQuery)
         slots = slots.filter { s in
             (statuses.isEmpty || statuses.contains(s.status.rawValue))
-                && startFilters.allSatisfy { $0.matches(start: s.start, end: s.start) }
-                && endFilters.allSatisfy { $0.matches(start: s.end, end: s.end) }
+                && startFilters.allSatisfy { $0.matches(start: s.start, end: s.start.addingTimeInterval(1)) }
+                && endFilters.allSatisfy { $0.matches(start: s.end, end: s.end.addingTimeInterval(1)) }
                 && (ids.isEmpty || ids.contains(s.id.description))
         }
         var zones: [String: ZoneResolver] = [:]
@@ -100,7 +101,7 @@ struct SlotInteractions {
             if zones[s.scheduleID] == nil { zones[s.scheduleID] = try await zone(for: s.scheduleID) }
             resources.append(SlotMapping.resource(s, zone: zones[s.scheduleID]!).element)
         }
-        let bundle = SearchsetBuilder(baseURL: baseURL, type: "Slot", request: request).bundle(
+        let bundle = SearchsetBuilder(baseURL: baseURL, type: "Slot", request: request, query: query).bundle(
             matches: resources, count: search.count, offset: try SearchsetBuilder.offset(request), warnings: warnings,
             result: result, registry: services.responses.codec.registry)
         return services.responses.resource(bundle.element, negotiation: negotiation)

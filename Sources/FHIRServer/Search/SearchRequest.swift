@@ -20,11 +20,14 @@ public struct SearchRequest: Sendable {
         var params: [Value] = []
         var count = 50
         for pair in (query ?? "").split(separator: "&") where !pair.isEmpty {
-            let kv = pair.split(separator: "=", maxSplits: 1)
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let rawName = Self.decode(String(kv[0]))
             let rawValue = kv.count > 1 ? Self.decode(String(kv[1])) : ""
-            let nameParts = rawName.split(separator: ":", maxSplits: 1)
+            let nameParts = rawName.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(nameParts[0])
+            guard !name.isEmpty, nameParts.count == 1 || !nameParts[1].isEmpty else {
+                throw FHIRError(.badRequest, code: "invalid", "malformed search parameter '\(rawName)'")
+            }
             if ["_format", "_pretty", "_offset"].contains(name) { continue }
             if name == "_count" {
                 guard let n = Int(rawValue), n >= 0 else {
@@ -33,10 +36,11 @@ public struct SearchRequest: Sendable {
                 count = min(n, 1000)
                 continue
             }
-            params.append(
-                Value(
-                    name: name, modifier: nameParts.count > 1 ? String(nameParts[1]) : nil,
-                    values: rawValue.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+            let values = rawValue.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard values.count <= 100, params.count < 100 else {
+                throw FHIRError(.badRequest, code: "too-costly", "at most 100 parameters and 100 values per parameter")
+            }
+            params.append(Value(name: name, modifier: nameParts.count > 1 ? String(nameParts[1]) : nil, values: values))
         }
         parameters = params
         self.count = count
@@ -49,8 +53,24 @@ public struct SearchRequest: Sendable {
 
     public func values(_ name: String) -> [Value] { parameters.filter { $0.name == name } }
 
+    /// The same search under strict handling.
+    static func strict(_ search: SearchRequest) -> SearchRequest {
+        var copy = search
+        copy.strict = true
+        return copy
+    }
+
     /// Parameters outside `supported`: an error under `Prefer: handling=strict`, otherwise reported as warnings.
-    public func unsupported(_ supported: Set<String>) throws(FHIRError) -> [OperationOutcomeResource.Issue] {
+    ///
+    /// A modifier outside `modifiers` is always an error: ignoring it could invert the result (`status:not=…`).
+    public func unsupported(_ supported: Set<String>, modifiers: Set<String> = []) throws(FHIRError)
+        -> [OperationOutcomeResource.Issue]
+    {
+        for p in parameters where supported.contains(p.name) {
+            if let m = p.modifier, !modifiers.contains(m), !m.contains(".") {
+                throw FHIRError(.badRequest, code: "not-supported", "modifier ':\(m)' is not supported on '\(p.name)'")
+            }
+        }
         let unknown = parameters.filter { !supported.contains($0.name) && !ResultParameters.names.contains($0.name) }
             .map(\.name)
         guard !unknown.isEmpty else { return [] }
@@ -87,11 +107,13 @@ public struct DateSearchValue: Sendable {
         prefix = p
         let start = dt.epochSeconds
         let end: Double
+        guard dt.year < 9999 else { throw FHIRError(.badRequest, code: "invalid", "dates are searched up to 9998") }
         switch dt.precision {
-        case .year: end = FHIRDateTime(String(format: "%04d", dt.year + 1))!.epochSeconds
+        case .year: end = FHIRDateTime(String(format: "%04d", dt.year + 1))?.epochSeconds ?? start
         case .month:
-            let (y, m) = dt.month! == 12 ? (dt.year + 1, 1) : (dt.year, dt.month! + 1)
-            end = FHIRDateTime(String(format: "%04d-%02d", y, m))!.epochSeconds
+            let month = dt.month ?? 12
+            let (y, m) = month == 12 ? (dt.year + 1, 1) : (dt.year, month + 1)
+            end = FHIRDateTime(String(format: "%04d-%02d", y, m))?.epochSeconds ?? start
         case .day: end = start + 86400
         case .minute: end = start + 60
         case .second: end = start + 1

@@ -6,6 +6,15 @@ struct SearchsetBuilder {
     let baseURL: String
     let type: String
     let request: Request
+    /// The criteria as received (the URL query, or the body of a POST `_search`), kept in paging links.
+    var query: String?
+
+    init(baseURL: String, type: String, request: Request, query: String? = nil) {
+        self.baseURL = baseURL
+        self.type = type
+        self.request = request
+        self.query = query ?? request.uri.query
+    }
 
     func bundle(
         matches unsorted: [Element], count: Int, offset: Int, warnings: [OperationOutcomeResource.Issue],
@@ -37,7 +46,7 @@ struct SearchsetBuilder {
     }
 
     func link(offset: Int, count: Int) -> String {
-        let kept = (request.uri.query ?? "").split(separator: "&").filter {
+        let kept = (query ?? "").split(separator: "&").filter {
             !$0.hasPrefix("_offset=") && !$0.hasPrefix("_count=")
         }
         return "\(baseURL)/\(type)?" + (kept + ["_count=\(count)", "_offset=\(offset)"]).joined(separator: "&")
@@ -46,8 +55,8 @@ struct SearchsetBuilder {
     /// `_offset` of the request (our paging cursor), default 0.
     static func offset(_ request: Request) throws(FHIRError) -> Int {
         guard let raw = request.uri.queryParameters["_offset"] else { return 0 }
-        guard let n = Int(String(raw)), n >= 0 else {
-            throw FHIRError(.badRequest, code: "invalid", "_offset must be >= 0")
+        guard let n = Int(String(raw)), n >= 0, n <= 1_000_000 else {
+            throw FHIRError(.badRequest, code: "invalid", "_offset is 0 to 1000000")
         }
         return n
     }

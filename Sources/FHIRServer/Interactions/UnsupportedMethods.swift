@@ -1,0 +1,31 @@
+import HTTPTypes
+import Hummingbird
+
+/// 405 with an OperationOutcome for the interactions a known path does not support (the router alone would
+/// answer 404, which tells a client the resource does not exist).
+struct UnsupportedMethods {
+    func register(on router: Router<BasicRequestContext>) {
+        let refuse: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            throw FHIRError(
+                .methodNotAllowed, code: "not-supported", "\(request.method) is not supported on \(request.uri.path)")
+        }
+        for path in ["/fhir/Slot/:id", "/fhir/Schedule/:id"] {
+            for method in [HTTPRequest.Method.post, .delete, .patch] {
+                router.on(RouterPath(path), method: method, use: refuse)
+            }
+        }
+        router.on("/fhir/Slot/:id", method: .put, use: refuse)
+        for path in ["/fhir/Slot", "/fhir/Schedule"] {
+            for method in [HTTPRequest.Method.post, .put, .delete, .patch] {
+                router.on(RouterPath(path), method: method, use: refuse)
+            }
+        }
+        router.on("/fhir/Appointment", method: .delete, use: refuse)
+        router.on("/fhir/Appointment", method: .put, use: refuse)
+        for type in DirectoryIndex.types {
+            router.on(RouterPath("/fhir/\(type)/:id"), method: .patch, use: refuse)
+            router.on(RouterPath("/fhir/\(type)/:id"), method: .post, use: refuse)
+        }
+        router.on("/fhir/metadata", method: .post, use: refuse)
+    }
+}
