@@ -44,6 +44,16 @@ struct MetadataInteraction {
                         p("documentation", "markdown", $0.documentation),
                     ])
             }
+            r.children += entry.operations.map {
+                Element(
+                    name: "operation", type: "BackboneElement",
+                    children: [
+                        p("name", "string", $0),
+                        p(
+                            "definition", "canonical",
+                            "https://booking-gateway.dev/fhir/OperationDefinition/Appointment-\($0)"),
+                    ])
+            }
             rest.children.append(r)
         }
         rest.children += catalog.systemInteractionCodes.map {

@@ -32,6 +32,10 @@ public final class RouteCatalog: Sendable {
         entries.withLock { e in e[type, default: ResourceEntry()].searchParameters += searchParameters }
     }
 
+    public func add(_ type: String, operation: String) {
+        entries.withLock { e in e[type, default: ResourceEntry()].operations.append(operation) }
+    }
+
     public func addSystem(_ interaction: String) {
         systemInteractions.withLock { $0.append(interaction) }
     }

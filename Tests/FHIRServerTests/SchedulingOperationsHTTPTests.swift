@@ -1,0 +1,106 @@
+import BookingTestSupport
+import FHIRMapping
+import FHIRModel
+import FHIRTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// $find, $hold and $book over HTTP, with the races that matter.
+@Suite("Scheduling operations over HTTP")
+struct SchedulingOperationsHTTPTests {
+    static func proposalBody(_ slot: String, patient: String, identifier: String? = nil) -> String {
+        let id = identifier.map { #","identifier":[{"system":"urn:cup","value":"\#($0)"}]"# } ?? ""
+        return
+            #"{"resourceType":"Parameters","parameter":[{"name":"appointment","resource":{"resourceType":"Appointment","status":"proposed"\#(id),"slot":[{"reference":"Slot/\#(slot)"}],"participant":[{"actor":{"reference":"Patient/\#(patient)"},"status":"accepted"}]}}]}"#
+    }
+
+    @Test("$find proposes free slots as proposed Appointments ordered by start, in JSON and XML")
+    func find() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            let uri =
+                "/fhir/Appointment/$find?start=2026-06-02T00:00:00%2B02:00&end=2026-06-03T00:00:00%2B02:00&practitioner=Practitioner/rossi&patient=Patient/p1"
+            let r = try await client.execute(uri: uri, method: .get)
+            let bundle = try #require(BundleResource(try r.resource()))
+            #expect(bundle.total == 8)
+            let first = try #require(bundle.entries.first?.resource.flatMap(AppointmentResource.init))
+            #expect(first.status == .proposed)
+            #expect(first.slots.first?.reference == "Slot/\(GatewayFixture.slot("09:00"))")
+            #expect(first.participants.map { $0.actor?.reference } == ["Patient/p1", "Practitioner/rossi"])
+            let starts = bundle.entries.compactMap { $0.resource?.string("start") }
+            #expect(starts == starts.sorted())
+            let xml = try await client.execute(uri: uri + "&_format=xml", method: .get)
+            #expect(BundleResource(try xml.resource())?.total == 8)
+            let none = try await client.execute(
+                uri: "/fhir/Appointment/$find?practitioner=Practitioner/nobody", method: .get)
+            #expect(none.status == .unprocessableContent)
+        }
+    }
+
+    @Test("two clients hold the last place at once: one wins, the other gets 409 with alternatives; the winner books")
+    func holdRace() async throws {
+        let f = try await GatewayFixture()
+        let slot = GatewayFixture.slot("10:00")
+        try await f.app.test(.live) { client in
+            async let a = client.execute(
+                uri: "/fhir/Appointment/$hold", method: .post, headers: jsonHeaders,
+                body: json(Self.proposalBody(slot, patient: "a")))
+            async let b = client.execute(
+                uri: "/fhir/Appointment/$hold", method: .post, headers: jsonHeaders,
+                body: json(Self.proposalBody(slot, patient: "b")))
+            let results = try await [a, b]
+            #expect(results.filter { $0.status == .ok }.count == 1)
+            let loser = try #require(results.first { $0.status == .conflict })
+            let outcome = try #require(OperationOutcomeResource(try loser.resource()))
+            #expect(outcome.issues.contains { $0.diagnostics?.hasPrefix("next free slots: Slot/") == true })
+            let winner = try #require(AppointmentResource(try results.first { $0.status == .ok }!.resource()))
+            #expect(winner.status == .pending)
+            #expect(!winner.element.extensions(url: ProjectExtension.holdExpiry).isEmpty)
+            let body =
+                #"{"resourceType":"Parameters","parameter":[{"name":"appointment","resource":\#(FHIRJSONWriter(registry: Conformance.registry).string(winner.element))}]}"#
+            let booked = try await client.execute(
+                uri: "/fhir/Appointment/$book", method: .post, headers: jsonHeaders, body: json(body))
+            #expect(booked.status == .created)
+            #expect(AppointmentResource(try booked.resource())?.status == .booked)
+        }
+    }
+
+    @Test("booking after the hold expired is a 409; booking twice with the same identifier gives one appointment")
+    func expiryAndIdempotency() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            let held = try await client.execute(
+                uri: "/fhir/Appointment/$hold", method: .post, headers: jsonHeaders,
+                body: json(Self.proposalBody(GatewayFixture.slot("11:00"), patient: "a")))
+            let pending = try #require(AppointmentResource(try held.resource()))
+            f.clock.advance(minutes: 6)
+            let body = FHIRJSONWriter(registry: Conformance.registry).string(pending.element)
+            let late = try await client.execute(
+                uri: "/fhir/Appointment/$book", method: .post, headers: jsonHeaders, body: json(body))
+            #expect(late.status == .conflict)
+            let direct = Self.proposalBody(GatewayFixture.slot("11:30"), patient: "b", identifier: "CUP-9")
+            let first = try await client.execute(
+                uri: "/fhir/Appointment/$book", method: .post, headers: jsonHeaders, body: json(direct))
+            let second = try await client.execute(
+                uri: "/fhir/Appointment/$book", method: .post, headers: jsonHeaders, body: json(direct))
+            #expect(first.status == .created && second.status == .ok)
+            #expect(try first.resource().resourceID == second.resource().resourceID)
+            let found = try await client.execute(uri: "/fhir/Appointment?identifier=urn:cup%7CCUP-9", method: .get)
+            #expect(BundleResource(try found.resource())?.total == 1)
+        }
+    }
+
+    @Test("the CapabilityStatement lists the operations")
+    func capability() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            let cs = try await client.execute(uri: "/fhir/metadata", method: .get).resource()
+            let ops = cs.child("rest")?.children(named: "resource").first { $0.string("type") == "Appointment" }?
+                .children(named: "operation").compactMap { $0.string("name") }
+            #expect(Set(ops ?? []) == ["find", "hold", "book"])
+        }
+    }
+}
