@@ -42,14 +42,6 @@ enum Measure {
         return best
     }
 
-    /// Resident set size of this process, in bytes (Linux /proc; 0 elsewhere).
-    static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let parts = text.split(separator: " ")
-        guard parts.count > 1, let pages = Int(parts[1]) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
     static func format(_ x: Double, _ digits: Int = 1) -> String {
         String(format: "%.\(digits)f", x)
     }
