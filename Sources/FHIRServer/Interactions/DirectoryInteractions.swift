@@ -17,8 +17,10 @@ struct DirectoryInteractions {
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         for type in DirectoryIndex.types {
-            for i in ["read", "vread", "update", "delete", "history-instance", "history-type", "create", "search-type"]
-            {
+            for i in [
+                "read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create",
+                "search-type",
+            ] {
                 catalog.add(type, interaction: i)
             }
             catalog.add(type, searchParameters: DirectoryIndex.searchParameters)
@@ -39,6 +41,9 @@ struct DirectoryInteractions {
                 try await search(request, type, query: String(buffer: try await request.body.collect(upTo: 1 << 20)))
             }
             router.post(RouterPath(path)) { request, _ in try await create(request, type) }
+            router.patch(RouterPath("\(path)/:id")) { request, context in
+                try await patch(request, type, id: try context.parameters.require("id"))
+            }
             router.put(RouterPath("\(path)/:id")) { request, context in
                 try await update(request, type, id: try context.parameters.require("id"))
             }
@@ -272,6 +277,40 @@ struct DirectoryInteractions {
             throw FHIRError(
                 .preconditionFailed, code: "multiple-matches", "the condition matches \(found.count) resources")
         }
+    }
+
+    /// `PATCH` with a JSON Patch (`application/json-patch+json`): applied to the current version's JSON, read
+    /// again as FHIR (so the result is a valid resource), stored as a new version; `If-Match` is honoured.
+    func patch(_ request: Request, _ type: String, id: String) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        guard request.headers[.contentType]?.hasPrefix("application/json-patch+json") == true else {
+            throw FHIRError(.unsupportedMediaType, code: "not-supported", "PATCH takes application/json-patch+json")
+        }
+        guard let doc = try await documents.current(type: type, id: id), !doc.deleted else {
+            throw FHIRError(.notFound, code: "not-found", "\(type)/\(id) not found")
+        }
+        let expected = try expectedVersion(request)
+        if let expected, expected != doc.version {
+            throw FHIRError(
+                .preconditionFailed, code: "conflict", "If-Match W/\"\(expected)\" is not the current version")
+        }
+        let body = try await request.body.collect(upTo: services.maxBodyBytes)
+        let patchDocument = try JSONParser().parse(Array(body.readableBytesView))
+        let current = try JSONParser().parse(doc.body).value
+        let patched: JSONValue
+        do {
+            patched = try JSONPatch.apply(patchDocument.value, to: current)
+        } catch {
+            throw FHIRError(
+                .unprocessableContent, code: "processing", "patch operation \(error.index): \(error.message)")
+        }
+        let resource = try services.responses.codec.read(patched.serialized(), format: .json)
+        guard resource.type == type, resource.resourceID == id else {
+            throw FHIRError(.unprocessableContent, code: "invariant", "a patch may not change the resource type or id")
+        }
+        return try await store(
+            resource, type, id: id, expected: doc.version, mustNotExist: false, negotiation: negotiation,
+            request: request)
     }
 
     func delete(_ request: Request, _ type: String, id: String) async throws -> Response {

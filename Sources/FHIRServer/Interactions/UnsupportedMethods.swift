@@ -23,7 +23,6 @@ struct UnsupportedMethods {
         router.on("/fhir/Appointment", method: .delete, use: refuse)
         router.on("/fhir/Appointment", method: .put, use: refuse)
         for type in DirectoryIndex.types {
-            router.on(RouterPath("/fhir/\(type)/:id"), method: .patch, use: refuse)
             router.on(RouterPath("/fhir/\(type)/:id"), method: .post, use: refuse)
         }
         router.on("/fhir/metadata", method: .post, use: refuse)
