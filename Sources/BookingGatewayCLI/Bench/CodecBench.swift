@@ -23,7 +23,11 @@ struct CodecBench: ParsableCommand {
     @OptionGroup var profiles: ProfilesOption
 
     func run() throws {
+        let loadStart = Measure.now()
         let registry = try loadRegistry(profiles)
+        print(
+            "structure data (profiles/r4, \(registry.types.count) types) loaded in \(Measure.format((Measure.now() - loadStart) * 1000, 0)) ms"
+        )
         let codec = FHIRCodec(registry: registry, limits: ReaderLimits(maxBytes: 256 << 20))
         var results: [String: Any] = [:]
         for format in FHIRFormat.allCases {

@@ -1,5 +1,6 @@
 import Booking
 import DocumentStore
+import FHIRMapping
 import FHIRModel
 import FHIRServer
 import Foundation
@@ -15,7 +16,7 @@ enum DemoDirectory {
             var stamped = element
             stamped.updateChild("meta", type: "Meta") {
                 $0.setPrimitive("versionId", type: "id", "1")
-                $0.setPrimitive("lastUpdated", type: "instant", ISO8601DateFormatter().string(from: now))
+                $0.setPrimitive("lastUpdated", type: "instant", AppointmentMapping.instantText(now))
             }
             writes.append(
                 DocumentWrite(

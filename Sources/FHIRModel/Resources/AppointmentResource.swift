@@ -55,13 +55,13 @@ public struct AppointmentResource: ResourceView {
     }
 
     public var start: FHIRDateTime? {
-        get { element.string("start").flatMap(FHIRDateTime.init) }
-        set { element.setPrimitive("start", type: "instant", newValue?.text) }
+        get { element.dateTime("start") }
+        set { element.setInstant("start", newValue) }
     }
 
     public var end: FHIRDateTime? {
-        get { element.string("end").flatMap(FHIRDateTime.init) }
-        set { element.setPrimitive("end", type: "instant", newValue?.text) }
+        get { element.dateTime("end") }
+        set { element.setInstant("end", newValue) }
     }
 
     public var minutesDuration: Int? {

@@ -58,6 +58,16 @@ extension Element {
         setChildren(name, child.isEmpty ? [] : [child])
     }
 
+    /// The first child primitive `name` as a dateTime/instant.
+    public func dateTime(_ name: String) -> FHIRDateTime? {
+        string(name).flatMap(FHIRDateTime.init)
+    }
+
+    /// Sets (or removes) the instant child `name`.
+    public mutating func setInstant(_ name: String, _ value: FHIRDateTime?) {
+        setPrimitive(name, type: "instant", value?.text)
+    }
+
     /// The codes (system, code, display) of every coding in the CodeableConcepts named `name`.
     public func codings(_ name: String) -> [Coding] {
         children(named: name).flatMap { $0.children(named: "coding").map(Coding.init(element:)) }

@@ -23,13 +23,13 @@ public struct SlotResource: ResourceView {
     }
 
     public var start: FHIRDateTime? {
-        get { element.string("start").flatMap(FHIRDateTime.init) }
-        set { element.setPrimitive("start", type: "instant", newValue?.text) }
+        get { element.dateTime("start") }
+        set { element.setInstant("start", newValue) }
     }
 
     public var end: FHIRDateTime? {
-        get { element.string("end").flatMap(FHIRDateTime.init) }
-        set { element.setPrimitive("end", type: "instant", newValue?.text) }
+        get { element.dateTime("end") }
+        set { element.setInstant("end", newValue) }
     }
 
     public var overbooked: Bool? {
@@ -99,8 +99,8 @@ public struct AppointmentResponseResource: ResourceView {
         set { element.setPrimitive("participantStatus", type: "code", newValue?.rawValue) }
     }
 
-    public var start: FHIRDateTime? { element.string("start").flatMap(FHIRDateTime.init) }
-    public var end: FHIRDateTime? { element.string("end").flatMap(FHIRDateTime.init) }
+    public var start: FHIRDateTime? { element.dateTime("start") }
+    public var end: FHIRDateTime? { element.dateTime("end") }
 
     public var comment: String? {
         get { element.string("comment") }
