@@ -31,18 +31,22 @@ public struct IndexEntry: Sendable, Hashable {
     }
 }
 
-/// Documents whose index has `name` equal to one of `values` (or starting with one, for `prefix`).
+/// Documents whose index has `name` equal to one of `values` (or starting with one, for `prefix`; or holding one
+/// anywhere, for `contains`).
 public struct SearchCriterion: Sendable {
     public var name: String
     public var values: [String]
     public var prefix: Bool
+    /// Substring match (FHIR string `:contains`).
+    public var contains: Bool
     /// Negated: documents with no such entry.
     public var negated: Bool
 
-    public init(name: String, values: [String], prefix: Bool = false, negated: Bool = false) {
+    public init(name: String, values: [String], prefix: Bool = false, contains: Bool = false, negated: Bool = false) {
         self.name = name
         self.values = values
         self.prefix = prefix
+        self.contains = contains
         self.negated = negated
     }
 }

@@ -107,8 +107,9 @@ public final class SQLiteDocumentStore: DocumentStore {
         var args: [(any DatabaseValueConvertible)?] = [type]
         for c in criteria {
             guard !c.values.isEmpty else { return [] }
+            let like = c.prefix || c.contains
             let match =
-                c.prefix
+                like
                 ? "(" + c.values.map { _ in "i.value LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")"
                 : "i.value IN (\(databaseQuestionMarks(count: c.values.count)))"
             sql += """
@@ -116,7 +117,8 @@ public final class SQLiteDocumentStore: DocumentStore {
                     WHERE i.type = c.type AND i.id = c.id AND i.name = ? AND \(match))
                 """
             args.append(c.name)
-            args += c.prefix ? c.values.map { Self.likeEscaped($0) + "%" } : c.values
+            args +=
+                like ? c.values.map { (c.contains ? "%" : "") + Self.likeEscaped($0) + "%" } : c.values
         }
         if let lastUpdated {
             sql += " AND c.last_updated >= ? AND c.last_updated <= ?"

@@ -15,8 +15,8 @@ struct HostileRequestTests {
             "/fhir/Patient?=", "/fhir/Patient?%3A=1", "/fhir/Appointment?date=9999",
             "/fhir/Patient?_lastUpdated=9999-12",
             "/fhir/Slot?start=9999", "/fhir/Patient?_offset=9223372036854775807", "/fhir/Appointment?patient.=x",
-            "/fhir/Appointment?actor:Practitioner.=x", "/fhir/Appointment?status:not=cancelled",
-            "/fhir/Slot?status:not=busy",
+            "/fhir/Appointment?actor:Practitioner.=x", "/fhir/Appointment?status:above=cancelled",
+            "/fhir/Slot?status:below=busy",
         ])
     func malformed(uri: String) async throws {
         let f = try await GatewayFixture()

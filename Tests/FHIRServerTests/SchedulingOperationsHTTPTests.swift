@@ -103,4 +103,38 @@ struct SchedulingOperationsHTTPTests {
             #expect(Set(ops ?? []) == ["find", "hold", "book"])
         }
     }
+
+    @Test("every operation the CapabilityStatement names has its OperationDefinition at the canonical's id")
+    func operationDefinitions() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            let cs = try await client.execute(uri: "/fhir/metadata", method: .get).resource()
+            let operations = (cs.child("rest")?.children(named: "resource") ?? []).flatMap {
+                $0.children(named: "operation")
+            }
+            #expect(operations.count >= 3)
+            for op in operations {
+                let canonical = try #require(op.string("definition"))
+                let id = String(canonical.split(separator: "/").last!)
+                let r = try await client.execute(uri: "/fhir/OperationDefinition/\(id)", method: .get)
+                #expect(r.status == .ok, "\(canonical)")
+                let definition = try r.resource()
+                #expect(definition.type == "OperationDefinition")
+                #expect(definition.string("url") == canonical)
+                #expect(definition.string("code") == op.string("name"))
+                #expect(definition.children(named: "parameter").contains { $0.string("use") == "out" })
+                let xml = try await client.execute(uri: "/fhir/OperationDefinition/\(id)?_format=xml", method: .get)
+                #expect(xml.text.contains("<OperationDefinition xmlns=\"http://hl7.org/fhir\">"))
+            }
+            let find = try await client.execute(uri: "/fhir/OperationDefinition/Appointment-find", method: .get)
+                .resource()
+            #expect(find.string("affectsState") == "false")
+            let names = Set(find.children(named: "parameter").compactMap { $0.string("name") })
+            #expect(names.isSuperset(of: ["start", "end", "practitioner", "service-type", "priority", "return"]))
+            let search = try await client.execute(uri: "/fhir/OperationDefinition?code=book", method: .get)
+            #expect(BundleResource(try search.resource())?.total == 1)
+            let none = try await client.execute(uri: "/fhir/OperationDefinition/Appointment-cure", method: .get)
+            #expect(none.status == .notFound)
+        }
+    }
 }

@@ -99,23 +99,50 @@ extension BookingService {
         }
     }
 
-    /// Records a participant's answer. A pending appointment whose required participants have all accepted
-    /// becomes booked.
+    /// Records a participant's answer (an AppointmentResponse). When every required participant of a `proposed`
+    /// or `pending` appointment has accepted, it becomes `booked`; from `proposed` that takes the capacity in the
+    /// same transaction (a conflict when it is gone, and nothing changes). A decline changes only the participant:
+    /// whether to cancel, or to find another participant, is the requester's decision (FHIR R4 leaves it open).
+    /// - Parameter expectedVersion: optimistic concurrency; nil to take the current version.
     public func setParticipantStatus(
-        appointmentID: String, actor: ParticipantActor, status: ParticipationStatus
+        appointmentID: String, actor: ParticipantActor, status: ParticipationStatus, expectedVersion: Int? = nil
     ) async throws -> Appointment {
-        let current = try await requireAppointment(appointmentID)
-        guard let index = current.participants.firstIndex(where: { $0.actor == actor }) else {
-            throw BookingError.notFound(kind: "participant", id: "\(actor.kind.rawValue)/\(actor.id)")
+        try await retryingOnAvailabilityChange {
+            let current = try await requireAppointment(appointmentID)
+            if let expectedVersion, expectedVersion != current.version {
+                throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
+            }
+            guard let index = current.participants.firstIndex(where: { $0.actor == actor }) else {
+                throw BookingError.notFound(kind: "participant", id: "\(actor.kind.rawValue)/\(actor.id)")
+            }
+            guard !current.status.isFinal else {
+                throw BookingError.invalid(
+                    kind: "participant answer", problems: ["the appointment is \(current.status.rawValue)"])
+            }
+            var next = current
+            next.participants[index].status = status
+            next.lastUpdated = clock.now()
+            var command = UpdateCommand(appointment: next, expectedVersion: current.version, action: .none)
+            let allAccepted = next.participants.filter(\.required).allSatisfy { $0.status == .accepted }
+            if allAccepted && (current.status == .proposed || current.status == .pending) {
+                next.status = .booked
+                command.appointment = next
+                command.outbox = [
+                    OutboxMessage(
+                        kind: "appointment.status", aggregateID: current.id,
+                        payload: [
+                            "from": current.status.rawValue, "to": "booked", "patient": current.patientID ?? "",
+                        ])
+                ]
+                if try AppointmentLifecycle.transition(from: current.status, to: .booked) == .claim {
+                    let plan = try await plan(request(for: current))
+                    command.action = .claim
+                    command.claims = plan.claims
+                    command.availabilityVersions = plan.versions
+                }
+            }
+            return try await store.update(command, now: clock.now())
         }
-        var next = current
-        next.participants[index].status = status
-        if next.status == .pending && next.participants.filter(\.required).allSatisfy({ $0.status == .accepted }) {
-            next.status = .booked
-        }
-        next.lastUpdated = clock.now()
-        return try await store.update(
-            UpdateCommand(appointment: next, expectedVersion: current.version, action: .none), now: clock.now())
     }
 
     /// Puts a patient on the waitlist.

@@ -16,7 +16,7 @@ struct AppointmentReadInteractions {
         .init(name: "actor", type: "reference", documentation: "any participant: Type/{id}"),
         .init(name: "practitioner", type: "reference", documentation: "Practitioner/{id}"),
         .init(name: "location", type: "reference", documentation: "Location/{id}"),
-        .init(name: "status", type: "token", documentation: "appointment status; commas OR"),
+        .init(name: "status", type: "token", documentation: "appointment status; commas OR; :not"),
         .init(
             name: "date", type: "date", documentation: "on the start..end period; prefixes eq ne gt lt ge le sa eb ap"),
         .init(name: "identifier", type: "token", documentation: "system|value"),
@@ -134,7 +134,8 @@ struct AppointmentReadInteractions {
         let search = try SearchRequest(query: request.uri.query, strict: request.prefersStrictHandling)
         let chained = Set(
             search.parameters.filter { $0.name.contains(".") || ($0.modifier?.contains(".") ?? false) }.map(\.name))
-        let warnings = try search.unsupported(Set(Self.searchParameters.map(\.name)).union(chained))
+        let warnings = try search.unsupported(
+            Set(Self.searchParameters.map(\.name)).union(chained), perParameter: ["status": ["not"]])
         let result = try ResultParameters(search, sortable: ["date", "status", "_id", "_lastUpdated"])
         var query = AppointmentQuery()
         if let i = search.values("identifier").first?.values.first {
@@ -161,7 +162,9 @@ struct AppointmentReadInteractions {
             }
             return refMatch("patient", type: "Patient") && refMatch("actor", type: nil)
                 && refMatch("practitioner", type: "Practitioner") && refMatch("location", type: "Location")
-                && search.values("status").allSatisfy { $0.values.contains(a.status.rawValue) }
+                && search.values("status").allSatisfy {
+                    ($0.modifier == "not") != $0.values.contains(a.status.rawValue)
+                }
                 && dates.allSatisfy { $0.matches(start: a.start, end: a.end) }
                 && search.values("_id").allSatisfy { $0.values.contains(a.id) }
                 && search.values("slot").allSatisfy { p in
@@ -171,10 +174,12 @@ struct AppointmentReadInteractions {
                     p.values.contains { v in a.serviceTypes.contains { $0.matches(ScheduleInteractions.code(v)) } }
                 }
         }
-        let bundle = SearchsetBuilder(baseURL: baseURL, type: "Appointment", request: request).bundle(
+        let includes = try IncludeRequest(search, searchedType: "Appointment")
+        let bundle = try await SearchsetBuilder(baseURL: baseURL, type: "Appointment", request: request).bundle(
             matches: matches.map { AppointmentMapping.resource($0).element }, count: search.count,
-            offset: try SearchsetBuilder.offset(request), warnings: warnings, result: result,
-            registry: services.responses.codec.registry)
+            offset: try SearchsetBuilder.offset(request), warnings: warnings + includes.warnings, result: result,
+            registry: services.responses.codec.registry,
+            include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
 }

@@ -225,7 +225,7 @@ struct BundleInteraction {
         do {
             let response: Response
             let json = Negotiation(format: .json, pretty: false)
-            switch (p.method, DirectoryIndex.types.contains(p.type), p.type) {
+            switch (p.method, directory.handles(p.type), p.type) {
             case ("GET", true, _):
                 guard let id = p.id else { return try await searchEntry(p) }
                 guard let doc = try await services.documents.current(type: p.type, id: id), !doc.deleted else {

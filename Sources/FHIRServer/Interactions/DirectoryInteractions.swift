@@ -15,15 +15,43 @@ struct DirectoryInteractions {
     let base: ServerBase
     var baseURL: String { base.url }
 
+    /// The types stored as documents: the directory, and AppointmentResponse (whose writes also record the
+    /// participant's answer on the Appointment, see ``AppointmentResponseEffect``).
+    static let documentTypes = DirectoryIndex.types + ["AppointmentResponse"]
+
+    func handles(_ type: String) -> Bool { Self.documentTypes.contains(type) }
+
+    static func searchParameters(_ type: String) -> [RouteCatalog.SearchParameter] {
+        type == "AppointmentResponse" ? AppointmentResponseIndex.searchParameters : DirectoryIndex.searchParameters
+    }
+
+    static func modifiers(_ type: String) -> Set<String> {
+        type == "AppointmentResponse"
+            ? [
+                "missing", "not", "Appointment", "Patient", "Practitioner", "PractitionerRole", "Location", "Device",
+                "HealthcareService", "RelatedPerson",
+            ]
+            : ["exact", "missing", "not", "contains"]
+    }
+
+    static func indexEntries(_ type: String, _ resource: Element) -> [IndexEntry] {
+        type == "AppointmentResponse" ? AppointmentResponseIndex.entries(resource) : DirectoryIndex.entries(resource)
+    }
+
+    static func criteria(_ type: String, _ search: SearchRequest) throws(FHIRError) -> [SearchCriterion] {
+        type == "AppointmentResponse"
+            ? try AppointmentResponseIndex.criteria(search) : try DirectoryIndex.criteria(search)
+    }
+
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
-        for type in DirectoryIndex.types {
+        for type in Self.documentTypes {
             for i in [
                 "read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create",
                 "search-type",
             ] {
                 catalog.add(type, interaction: i)
             }
-            catalog.add(type, searchParameters: DirectoryIndex.searchParameters)
+            catalog.add(type, searchParameters: Self.searchParameters(type))
             let path = "/fhir/\(type)"
             router.get(RouterPath("\(path)/:id")) { request, context in
                 try await read(request, type, try context.parameters.require("id"))
@@ -118,7 +146,7 @@ struct DirectoryInteractions {
     /// server applies, or the condition would silently widen to more resources than the client meant.
     func conditionMatches(_ type: String, _ search: SearchRequest) async throws -> [StoredDocument] {
         let strict = SearchRequest.strict(search)
-        _ = try strict.unsupported(Set(DirectoryIndex.searchParameters.map(\.name)), modifiers: ["exact", "missing"])
+        _ = try strict.unsupported(Set(Self.searchParameters(type).map(\.name)), modifiers: Self.modifiers(type))
         if let p = strict.parameters.first(where: { ResultParameters.names.contains($0.name) }) {
             throw FHIRError(.badRequest, code: "invalid", "'\(p.name)' is not a condition")
         }
@@ -141,19 +169,21 @@ struct DirectoryInteractions {
             guard lo <= hi else { return [] }
             range = lo...hi
         }
-        return try await documents.search(type: type, criteria: try DirectoryIndex.criteria(search), lastUpdated: range)
+        return try await documents.search(type: type, criteria: try Self.criteria(type, search), lastUpdated: range)
     }
 
     func search(_ request: Request, _ type: String, query: String?) async throws -> Response {
         let negotiation = try Negotiation.response(for: request)
         let search = try SearchRequest(query: query, strict: request.prefersStrictHandling)
         let warnings = try search.unsupported(
-            Set(DirectoryIndex.searchParameters.map(\.name)), modifiers: ["exact", "missing"])
+            Set(Self.searchParameters(type).map(\.name)), modifiers: Self.modifiers(type))
         let result = try ResultParameters(search, sortable: ["_id", "_lastUpdated", "name"])
         let found = try await matches(type, search)
-        let bundle = SearchsetBuilder(baseURL: baseURL, type: type, request: request, query: query).bundle(
+        let includes = try IncludeRequest(search, searchedType: type)
+        let bundle = try await SearchsetBuilder(baseURL: baseURL, type: type, request: request, query: query).bundle(
             matches: try found.map(element), count: search.count, offset: try SearchsetBuilder.offset(request),
-            warnings: warnings, result: result, registry: services.responses.codec.registry)
+            warnings: warnings + includes.warnings, result: result, registry: services.responses.codec.registry,
+            include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
 
@@ -168,7 +198,7 @@ struct DirectoryInteractions {
             meta.setPrimitive("lastUpdated", type: "instant", instantText(at))
         }
         let bytes = services.responses.codec.write(r, format: .json)
-        return (r, bytes, DirectoryIndex.entries(r))
+        return (r, bytes, Self.indexEntries(r.type, r))
     }
 
     func body(_ request: Request, _ type: String) async throws -> Element {
@@ -202,6 +232,9 @@ struct DirectoryInteractions {
         request: Request
     ) async throws -> Response {
         let current = try await documents.current(type: type, id: id)
+        if type == "AppointmentResponse" {
+            try await AppointmentResponseEffect(booking: services.booking).apply(resource)
+        }
         let version = (current?.version ?? 0) + 1
         let now = services.booking.clock.now()
         let (stamped, bytes, index) = prepare(resource, id: id, version: version, at: now)

@@ -48,10 +48,8 @@ struct MetadataInteraction {
                 Element(
                     name: "operation", type: "BackboneElement",
                     children: [
-                        p("name", "string", $0),
-                        p(
-                            "definition", "canonical",
-                            "https://booking-gateway.dev/fhir/OperationDefinition/Appointment-\($0)"),
+                        p("name", "string", $0.code),
+                        p("definition", "canonical", $0.canonical),
                     ])
             }
             rest.children.append(r)

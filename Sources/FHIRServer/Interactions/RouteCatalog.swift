@@ -12,7 +12,7 @@ public final class RouteCatalog: Sendable {
     public struct ResourceEntry: Sendable {
         public var interactions: [String] = []
         public var searchParameters: [SearchParameter] = []
-        public var operations: [String] = []
+        public var operations: [OperationSpec] = []
     }
 
     private let entries = Mutex<[String: ResourceEntry]>([:])
@@ -32,8 +32,14 @@ public final class RouteCatalog: Sendable {
         entries.withLock { e in e[type, default: ResourceEntry()].searchParameters += searchParameters }
     }
 
-    public func add(_ type: String, operation: String) {
+    public func add(_ type: String, operation: OperationSpec) {
         entries.withLock { e in e[type, default: ResourceEntry()].operations.append(operation) }
+    }
+
+    /// Every routed operation, once (an operation on several types is listed once).
+    public var operations: [OperationSpec] {
+        var seen = Set<String>()
+        return resources.flatMap(\.entry.operations).filter { seen.insert($0.id).inserted }
     }
 
     public func addSystem(_ interaction: String) {

@@ -46,9 +46,11 @@ struct ScheduleInteractions {
             for s in try await services.store.schedules() where try accepts(s, search, resources) {
                 matches.append(ScheduleMapping.resource(s, resources: resources).element)
             }
-            let bundle = SearchsetBuilder(baseURL: baseURL, type: "Schedule", request: request).bundle(
-                matches: matches, count: search.count, offset: try SearchsetBuilder.offset(request), warnings: warnings,
-                result: result, registry: services.responses.codec.registry)
+            let includes = try IncludeRequest(search, searchedType: "Schedule")
+            let bundle = try await SearchsetBuilder(baseURL: baseURL, type: "Schedule", request: request).bundle(
+                matches: matches, count: search.count, offset: try SearchsetBuilder.offset(request),
+                warnings: warnings + includes.warnings, result: result, registry: services.responses.codec.registry,
+                include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })
             return services.responses.resource(bundle.element, negotiation: negotiation)
         }
     }

@@ -16,7 +16,7 @@ struct SlotInteractions {
             name: "start", type: "date",
             documentation: "prefixes eq ne gt lt ge le sa eb ap; default window: now to 7 days ahead, at most 92 days"),
         .init(name: "end", type: "date", documentation: "as start, on the slot end"),
-        .init(name: "status", type: "token", documentation: "free | busy | busy-unavailable"),
+        .init(name: "status", type: "token", documentation: "free | busy | busy-unavailable; :not"),
         .init(name: "service-type", type: "token", documentation: "[system|]code"),
         .init(name: "specialty", type: "token", documentation: "[system|]code"),
         .init(name: "appointment-type", type: "token", documentation: "[system|]code"),
@@ -52,7 +52,8 @@ struct SlotInteractions {
     func search(_ request: Request, query: String?) async throws -> Response {
         let negotiation = try Negotiation.response(for: request)
         let search = try SearchRequest(query: query, strict: request.prefersStrictHandling)
-        let warnings = try search.unsupported(Set(Self.searchParameters.map(\.name)))
+        let warnings = try search.unsupported(
+            Set(Self.searchParameters.map(\.name)), perParameter: ["status": ["not"]])
         let result = try ResultParameters(search, sortable: ["start", "end", "_id"])
         let now = services.booking.clock.now()
         let startFilters = try search.values("start").flatMap(\.values).map { v throws(FHIRError) in
@@ -87,10 +88,9 @@ struct SlotInteractions {
         slotQuery.serviceType = token(search, "service-type")
         slotQuery.specialty = token(search, "specialty")
         slotQuery.appointmentType = token(search, "appointment-type")
-        let statuses = Set(search.values("status").flatMap(\.values))
         var slots = try await services.booking.findSlots(slotQuery)
         slots = slots.filter { s in
-            (statuses.isEmpty || statuses.contains(s.status.rawValue))
+            search.values("status").allSatisfy { ($0.modifier == "not") != $0.values.contains(s.status.rawValue) }
                 && startFilters.allSatisfy { $0.matches(start: s.start, end: s.start.addingTimeInterval(1)) }
                 && endFilters.allSatisfy { $0.matches(start: s.end, end: s.end.addingTimeInterval(1)) }
                 && (ids.isEmpty || ids.contains(s.id.description))
@@ -101,9 +101,11 @@ struct SlotInteractions {
             if zones[s.scheduleID] == nil { zones[s.scheduleID] = try await zone(for: s.scheduleID) }
             resources.append(SlotMapping.resource(s, zone: zones[s.scheduleID]!).element)
         }
-        let bundle = SearchsetBuilder(baseURL: baseURL, type: "Slot", request: request, query: query).bundle(
-            matches: resources, count: search.count, offset: try SearchsetBuilder.offset(request), warnings: warnings,
-            result: result, registry: services.responses.codec.registry)
+        let includes = try IncludeRequest(search, searchedType: "Slot")
+        let bundle = try await SearchsetBuilder(baseURL: baseURL, type: "Slot", request: request, query: query).bundle(
+            matches: resources, count: search.count, offset: try SearchsetBuilder.offset(request),
+            warnings: warnings + includes.warnings, result: result, registry: services.responses.codec.registry,
+            include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
 

@@ -22,7 +22,7 @@ struct UnsupportedMethods {
         }
         router.on("/fhir/Appointment", method: .delete, use: refuse)
         router.on("/fhir/Appointment", method: .put, use: refuse)
-        for type in DirectoryIndex.types {
+        for type in DirectoryInteractions.documentTypes {
             router.on(RouterPath("/fhir/\(type)/:id"), method: .post, use: refuse)
         }
         router.on("/fhir/metadata", method: .post, use: refuse)

@@ -11,10 +11,11 @@ public enum DirectoryIndex {
     ]
 
     static let searchParameters: [RouteCatalog.SearchParameter] = [
-        .init(name: "_id", type: "token", documentation: "logical id"),
-        .init(name: "identifier", type: "token", documentation: "[system|]value"),
+        .init(name: "_id", type: "token", documentation: "logical id; :not"),
+        .init(name: "identifier", type: "token", documentation: "[system|]value; :not, :missing"),
         .init(
-            name: "name", type: "string", documentation: "starts with, case-insensitive (any word or the whole name)"),
+            name: "name", type: "string",
+            documentation: "starts with, case-insensitive (any word or the whole name); :exact, :contains, :missing"),
         .init(name: "_lastUpdated", type: "date", documentation: "prefixes ge gt le lt eq"),
     ]
 
@@ -51,7 +52,11 @@ public enum DirectoryIndex {
         for p in search.parameters {
             switch (p.name, p.modifier) {
             case ("_id", nil), ("identifier", nil):
-                out.append(SearchCriterion(name: p.name, values: p.values.map { $0.hasPrefix("|") ? $0 : $0 }))
+                out.append(SearchCriterion(name: p.name, values: p.values))
+            case ("_id", "not"), ("identifier", "not"):
+                out.append(SearchCriterion(name: p.name, values: p.values, negated: true))
+            case ("name", "contains"):
+                out.append(SearchCriterion(name: "name", values: p.values.map { $0.lowercased() }, contains: true))
             case ("name", nil):
                 out.append(SearchCriterion(name: "name", values: p.values.map { $0.lowercased() }, prefix: true))
             case ("name", "exact"):

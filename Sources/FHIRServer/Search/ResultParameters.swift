@@ -13,7 +13,7 @@ struct ResultParameters {
     var elements: Set<String>?
     var total: Bool = true
 
-    static let names: Set<String> = ["_sort", "_summary", "_elements", "_total"]
+    static let names: Set<String> = ["_sort", "_summary", "_elements", "_total", "_include", "_revinclude"]
 
     init(_ search: SearchRequest, sortable: Set<String>) throws(FHIRError) {
         for p in search.values("_sort") {

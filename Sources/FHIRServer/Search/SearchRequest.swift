@@ -63,11 +63,12 @@ public struct SearchRequest: Sendable {
     /// Parameters outside `supported`: an error under `Prefer: handling=strict`, otherwise reported as warnings.
     ///
     /// A modifier outside `modifiers` is always an error: ignoring it could invert the result (`status:not=…`).
-    public func unsupported(_ supported: Set<String>, modifiers: Set<String> = []) throws(FHIRError)
-        -> [OperationOutcomeResource.Issue]
-    {
+    /// - Parameter perParameter: modifiers allowed on one parameter only (`status: [not]`), instead of `modifiers`.
+    public func unsupported(
+        _ supported: Set<String>, modifiers: Set<String> = [], perParameter: [String: Set<String>] = [:]
+    ) throws(FHIRError) -> [OperationOutcomeResource.Issue] {
         for p in parameters where supported.contains(p.name) {
-            if let m = p.modifier, !modifiers.contains(m), !m.contains(".") {
+            if let m = p.modifier, !(perParameter[p.name] ?? modifiers).contains(m), !m.contains(".") {
                 throw FHIRError(.badRequest, code: "not-supported", "modifier ':\(m)' is not supported on '\(p.name)'")
             }
         }

@@ -16,16 +16,19 @@ struct SearchsetBuilder {
         self.query = query ?? request.uri.query
     }
 
+    /// - Parameter include: the resources `_include`/`_revinclude` add for the page (unshaped by `_elements`).
     func bundle(
         matches unsorted: [Element], count: Int, offset: Int, warnings: [OperationOutcomeResource.Issue],
-        result: ResultParameters? = nil, registry: StructureRegistry? = nil
-    ) -> BundleResource {
+        result: ResultParameters? = nil, registry: StructureRegistry? = nil,
+        include: ([Element]) async throws -> [Element] = { _ in [] }
+    ) async throws -> BundleResource {
         var b = BundleResource()
         b.type = "searchset"
         let matches = result?.sorted(unsorted) ?? unsorted
         if result?.total ?? true { b.total = matches.count }
         let count = result?.summary == .count ? 0 : count
         var page = Array(matches.dropFirst(offset).prefix(count))
+        let included = try await include(page)
         if let result, let registry { page = page.map { result.shaped($0, registry: registry) } }
         var links: [(relation: String, url: String)] = [("self", link(offset: offset, count: count))]
         links.append(("first", link(offset: 0, count: count)))
@@ -37,6 +40,10 @@ struct SearchsetBuilder {
         var entries = page.map { r in
             BundleResource.Entry(
                 fullUrl: "\(baseURL)/\(r.type)/\(r.resourceID ?? "")", resource: r, searchMode: "match")
+        }
+        entries += included.map { r in
+            BundleResource.Entry(
+                fullUrl: "\(baseURL)/\(r.type)/\(r.resourceID ?? "")", resource: r, searchMode: "include")
         }
         if !warnings.isEmpty {
             entries.append(.init(resource: OperationOutcomeResource(issues: warnings).element, searchMode: "outcome"))

@@ -15,9 +15,9 @@ struct SchedulingOperations {
     static let holdSystem = "urn:booking-gateway:hold"
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
-        catalog.add("Appointment", operation: "find")
-        catalog.add("Appointment", operation: "hold")
-        catalog.add("Appointment", operation: "book")
+        catalog.add("Appointment", operation: .find)
+        catalog.add("Appointment", operation: .hold)
+        catalog.add("Appointment", operation: .book)
         router.get("/fhir/Appointment/$find") { request, _ in try await find(request, query: request.uri.query) }
         router.post("/fhir/Appointment/$find") { request, _ in
             let parameters = try await parametersBody(request)
@@ -122,10 +122,12 @@ struct SchedulingOperations {
         let appointments = proposals.map {
             proposal(slots: $0, patient: patient, schedules: scheduleByID, resources: resourceByID).element
         }
-        let bundle = SearchsetBuilder(baseURL: baseURL, type: "Appointment/$find", request: request, query: query)
-            .bundle(
-                matches: appointments, count: search.count, offset: try SearchsetBuilder.offset(request),
-                warnings: warnings)
+        let bundle = try await SearchsetBuilder(
+            baseURL: baseURL, type: "Appointment/$find", request: request, query: query
+        )
+        .bundle(
+            matches: appointments, count: search.count, offset: try SearchsetBuilder.offset(request),
+            warnings: warnings)
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
 
