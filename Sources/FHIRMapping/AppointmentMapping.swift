@@ -54,6 +54,7 @@ public enum AppointmentMapping {
             e.children.append(Element(name: "extension", type: "Extension", children: parts))
         }
         e.children += a.identifiers.map { Identifier(system: $0.system, value: $0.value).element() }
+        e.children += ReferralMapping.elements(a.referral)
         if let reason = a.cancellationReason {
             e.children.append(
                 Element(
@@ -118,7 +119,8 @@ public enum AppointmentMapping {
             throw Problem(expression: "Appointment.participant", message: "at least one participant")
         }
         let tele = r.element.extensions(url: ProjectExtension.teleconsultation).first?.child("value")?.value == "true"
-        return BookingRequest(
+        let referral = try ReferralMapping.referral(r.element)
+        var request = BookingRequest(
             slotIDs: slotIDs, start: r.start.map { Date(timeIntervalSince1970: $0.epochSeconds) },
             end: r.end.map { Date(timeIntervalSince1970: $0.epochSeconds) }, participants: participants,
             status: domainStatus, serviceTypes: r.serviceTypes.map(Code.init),
@@ -129,6 +131,8 @@ public enum AppointmentMapping {
                 i.system.flatMap { s in i.value.map { BusinessIdentifier(system: s, value: $0) } }
             },
             teleconsultation: tele)
+        request.referral = referral
+        return request
     }
 
     /// UTC instant text with seconds, e.g. `2025-03-30T07:00:00Z`.

@@ -32,6 +32,10 @@ public enum ExtensionCatalog {
         Definition(
             id: "hold-expiry", title: "When a hold expires", contexts: ["Appointment"], valueType: "instant", parts: []),
         Definition(
+            id: "priority-class",
+            title: "Priority class of the e-prescription: U (72 h), B (10 days), D (30/60 days), P (120 days)",
+            contexts: ["Appointment"], valueType: "code", parts: []),
+        Definition(
             id: "needs-reschedule", title: "Left outside the availability by a closure or a rule change",
             contexts: ["Appointment"],
             valueType: nil,

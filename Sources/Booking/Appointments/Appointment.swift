@@ -73,6 +73,8 @@ public struct Appointment: Sendable, Hashable, Codable, Identifiable {
     public var teleconsultation: Bool
     public var cancellationReason: String?
     public var rescheduleFlag: RescheduleFlag?
+    /// The e-prescription and priority class the appointment was booked for.
+    public var referral: Referral?
     public var created: Date
     public var lastUpdated: Date
 

@@ -19,6 +19,8 @@ public struct BookingRequest: Sendable {
     public var identifiers: [BusinessIdentifier]
     public var clientRequestID: String?
     public var teleconsultation: Bool
+    /// The e-prescription and priority class, kept on the appointment.
+    public var referral: Referral?
     /// A hold to consume (its claims must be exactly this request's).
     public var holdID: String?
 
@@ -89,7 +91,7 @@ extension BookingService {
         return try await retryingOnAvailabilityChange {
             let plan = try await plan(request)
             let now = clock.now()
-            let appointment = Appointment(
+            var appointment = Appointment(
                 id: Self.newID(), status: request.status, slotIDs: request.slotIDs, scheduleIDs: plan.scheduleIDs,
                 start: plan.start, end: plan.end, participants: request.participants,
                 serviceTypes: request.serviceTypes.isEmpty
@@ -99,6 +101,7 @@ extension BookingService {
                 description: request.description, comment: request.comment, identifiers: request.identifiers,
                 clientRequestID: request.clientRequestID, teleconsultation: request.teleconsultation, created: now,
                 lastUpdated: now)
+            appointment.referral = request.referral
             return try await store.book(
                 BookCommand(
                     appointment: appointment, claims: plan.claims, holdID: request.holdID,

@@ -22,6 +22,15 @@ struct AppointmentReadInteractions {
         .init(name: "identifier", type: "token", documentation: "system|value"),
         .init(name: "slot", type: "reference", documentation: "Slot/{id}"),
         .init(name: "service-type", type: "token", documentation: "[system|]code"),
+        .init(name: "specialty", type: "token", documentation: "[system|]code"),
+        .init(name: "appointment-type", type: "token", documentation: "[system|]code"),
+        .init(
+            name: "end", type: "date",
+            documentation: "on the end instant (R6's parameter; for overlap queries); prefixes as date"),
+        .init(name: "part-status", type: "token", documentation: "any participant's status"),
+        .init(
+            name: "based-on", type: "reference",
+            documentation: ":identifier=[system|]NRE finds the appointments of an e-prescription"),
         .init(name: "_id", type: "token", documentation: "appointment id"),
     ]
 
@@ -135,7 +144,14 @@ struct AppointmentReadInteractions {
         let chained = Set(
             search.parameters.filter { $0.name.contains(".") || ($0.modifier?.contains(".") ?? false) }.map(\.name))
         let warnings = try search.unsupported(
-            Set(Self.searchParameters.map(\.name)).union(chained), perParameter: ["status": ["not"]])
+            Set(Self.searchParameters.map(\.name)).union(chained),
+            perParameter: ["status": ["not"], "part-status": ["not"], "based-on": ["identifier"]])
+        if let p = search.values("based-on").first(where: { $0.modifier != "identifier" }) {
+            throw FHIRError(
+                .badRequest, code: "not-supported",
+                "based-on is searched by identifier (based-on:identifier=…), not \(p.values.first ?? "")")
+        }
+        let ends = try search.values("end").flatMap(\.values).map { v throws(FHIRError) in try DateSearchValue(v) }
         let result = try ResultParameters(search, sortable: ["date", "status", "_id", "_lastUpdated"])
         var query = AppointmentQuery()
         if let i = search.values("identifier").first?.values.first {
@@ -172,6 +188,22 @@ struct AppointmentReadInteractions {
                 }
                 && search.values("service-type").allSatisfy { p in
                     p.values.contains { v in a.serviceTypes.contains { $0.matches(ScheduleInteractions.code(v)) } }
+                }
+                && search.values("specialty").allSatisfy { p in
+                    p.values.contains { v in a.specialties.contains { $0.matches(ScheduleInteractions.code(v)) } }
+                }
+                && search.values("appointment-type").allSatisfy { p in
+                    p.values.contains { v in a.appointmentTypes.contains { $0.matches(ScheduleInteractions.code(v)) } }
+                }
+                && ends.allSatisfy { $0.matches(start: a.end, end: a.end.addingTimeInterval(1)) }
+                && search.values("part-status").allSatisfy { p in
+                    (p.modifier == "not") != a.participants.contains { p.values.contains($0.status.rawValue) }
+                }
+                && search.values("based-on").allSatisfy { p in
+                    guard let nre = a.referral?.prescriptionNumber else { return false }
+                    return p.values.contains { v in
+                        v == nre || v == "\(ProjectExtension.prescriptionSystem)|\(nre)" || v == "|\(nre)"
+                    }
                 }
         }
         let includes = try IncludeRequest(search, searchedType: "Appointment")

@@ -33,6 +33,7 @@ extension OperationSpec {
                 "priority", .in, type: "code",
                 "Italian prescription priority class: U (72 h), B (10 days), D (30 days; 60 for instrumental exams), P (programmable)"
             ),
+            .init("instrumental", .in, type: "boolean", "With priority D: an instrumental exam (60 days, not 30)"),
             .init("_count", .in, type: "integer", "Page size (default 50)"),
             .init("return", .out, min: 1, type: "Bundle", "A searchset Bundle of proposed Appointments"),
         ])

@@ -58,9 +58,9 @@ struct SchedulingOperations {
         let search = try SearchRequest(query: query, strict: request.prefersStrictHandling)
         let known: Set<String> = [
             "start", "end", "service-type", "specialty", "visit-type", "appointment-type", "practitioner", "location",
-            "actor", "patient", "teleconsultation", "_count",
+            "actor", "patient", "teleconsultation", "priority", "instrumental", "_count",
         ]
-        let warnings = try search.unsupported(known)
+        var warnings = try search.unsupported(known)
         let now = services.booking.clock.now()
         func date(_ name: String) throws(FHIRError) -> Date? {
             guard let v = search.values(name).first?.values.first else { return nil }
@@ -70,7 +70,23 @@ struct SchedulingOperations {
             return Date(timeIntervalSince1970: dt.epochSeconds)
         }
         let from = max(try date("start") ?? now, now)
-        let to = try date("end") ?? from.addingTimeInterval(14 * 86400)
+        var to = try date("end") ?? from.addingTimeInterval(14 * 86400)
+        var priority: PriorityClass?
+        var deadline: Date?
+        if let p = search.values("priority").first?.values.first {
+            guard let cls = PriorityClass(rawValue: p.uppercased()) else {
+                throw FHIRError(.badRequest, code: "code-invalid", "priority is a class: U, B, D or P")
+            }
+            let limit = cls.deadline(
+                from: now, instrumental: search.values("instrumental").first?.values.first == "true")
+            guard from < limit else {
+                throw FHIRError(
+                    .unprocessableContent, code: "business-rule",
+                    "start is after the class \(cls.rawValue) deadline (\(AppointmentMapping.instantText(limit)))")
+            }
+            to = search.values("end").isEmpty ? min(limit, from.addingTimeInterval(92 * 86400)) : min(to, limit)
+            (priority, deadline) = (cls, limit)
+        }
         guard to > from, to.timeIntervalSince(from) <= 92 * 86400 else {
             throw FHIRError(.badRequest, code: "too-costly", "$find covers at most 92 days, start before end")
         }
@@ -120,7 +136,21 @@ struct SchedulingOperations {
         let scheduleByID = Dictionary(uniqueKeysWithValues: schedules.map { ($0.id, $0) })
         let resourceByID = Dictionary(uniqueKeysWithValues: resources.map { ($0.id, $0) })
         let appointments = proposals.map {
-            proposal(slots: $0, patient: patient, schedules: scheduleByID, resources: resourceByID).element
+            var a = proposal(slots: $0, patient: patient, schedules: scheduleByID, resources: resourceByID).element
+            a.children += ReferralMapping.elements(priority.map { Referral(priorityClass: $0) })
+            return a
+        }
+        if let priority, let deadline, appointments.isEmpty {
+            var later = slotQuery
+            (later.from, later.to, later.limit) = (deadline, deadline.addingTimeInterval(92 * 86400), 1)
+            let next = try await services.booking.findSlots(later).first
+            warnings.append(
+                .init(
+                    severity: "warning", code: "not-found",
+                    diagnostics: "no free slot within the class \(priority.rawValue) deadline "
+                        + "(\(AppointmentMapping.instantText(deadline)))"
+                        + (next.map { "; the first free one after it is Slot/\($0.id)" }
+                            ?? "; none in the 92 days after it")))
         }
         let bundle = try await SearchsetBuilder(
             baseURL: baseURL, type: "Appointment/$find", request: request, query: query
