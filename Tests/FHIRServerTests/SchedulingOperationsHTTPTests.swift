@@ -1,3 +1,4 @@
+import Booking
 import BookingTestSupport
 import FHIRMapping
 import FHIRModel
@@ -135,6 +136,59 @@ struct SchedulingOperationsHTTPTests {
             #expect(BundleResource(try search.resource())?.total == 1)
             let none = try await client.execute(uri: "/fhir/OperationDefinition/Appointment-cure", method: .get)
             #expect(none.status == .notFound)
+        }
+    }
+
+    @Test("several resources at once: $find proposes only times where all are free, $book takes all or nothing")
+    func multiResource() async throws {
+        let f = try await GatewayFixture()
+        try await f.service.saveResource(
+            BookableResource(id: "echo", kind: .location, name: "Ultrasound room", timeZone: "Europe/Rome"))
+        try await f.service.saveSchedule(Schedule(id: "echo", resourceIDs: ["echo"], timeZone: "Europe/Rome"))
+        try await f.service.saveRule(
+            AvailabilityRule(
+                id: "echo", scheduleID: "echo", recurrence: .weekly(weekdays: [.tuesday], interval: 1),
+                openings: [OpeningHours(LocalTime(10), LocalTime(12))], validFrom: LocalDate(2026, 1, 1),
+                slotLength: .fixed(minutes: 30)))
+        let echo: @Sendable (String) -> String = { hhmm in
+            SlotID(scheduleID: "echo", start: instant("2026-06-02T\(hhmm):00+02:00")).description
+        }
+        try await f.app.test(.live) { client in
+            // Dr Rossi's 10:30 is taken by someone else.
+            let other = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders,
+                body: json(GatewayFixture.appointmentJSON(slot: GatewayFixture.slot("10:30"), patient: "other")))
+            #expect(other.status == .created)
+            let uri =
+                "/fhir/Appointment/$find?start=2026-06-02T00:00:00%2B02:00&end=2026-06-03T00:00:00%2B02:00&practitioner=Practitioner/rossi&actor=Location/echo"
+            let bundle = try #require(BundleResource(try await client.execute(uri: uri, method: .get).resource()))
+            let proposals = bundle.entries.compactMap { $0.resource.flatMap(AppointmentResource.init) }
+            #expect(
+                proposals.map { $0.start?.description } == [
+                    "2026-06-02T08:00:00Z", "2026-06-02T09:00:00Z", "2026-06-02T09:30:00Z",
+                ])
+            #expect(proposals.allSatisfy { $0.slots.count == 2 })
+            #expect(
+                Set(proposals[0].slots.compactMap(\.reference)) == [
+                    "Slot/\(GatewayFixture.slot("10:00"))", "Slot/\(echo("10:00"))",
+                ])
+            // Booking a combination where one resource is taken changes nothing.
+            let clash =
+                #"{"resourceType":"Appointment","status":"proposed","slot":[{"reference":"Slot/\#(GatewayFixture.slot("10:30"))"},{"reference":"Slot/\#(echo("10:30"))"}],"participant":[{"actor":{"reference":"Patient/p1"},"status":"accepted"}]}"#
+            let refused = try await client.execute(
+                uri: "/fhir/Appointment/$book", method: .post, headers: jsonHeaders, body: json(clash))
+            #expect(refused.status == .conflict)
+            let room = try await client.execute(uri: "/fhir/Slot/\(echo("10:30"))", method: .get)
+            #expect(SlotResource(try room.resource())?.status == .free)
+            // Booking a proposal takes both.
+            let body = FHIRJSONWriter(registry: Conformance.registry).string(proposals[0].element)
+            let booked = try await client.execute(
+                uri: "/fhir/Appointment/$book", method: .post, headers: jsonHeaders, body: json(body))
+            #expect(booked.status == .created)
+            for slot in [GatewayFixture.slot("10:00"), echo("10:00")] {
+                let r = try await client.execute(uri: "/fhir/Slot/\(slot)", method: .get)
+                #expect(SlotResource(try r.resource())?.status == .busy, "\(slot)")
+            }
         }
     }
 }

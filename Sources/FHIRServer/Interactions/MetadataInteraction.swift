@@ -57,6 +57,11 @@ struct MetadataInteraction {
         rest.children += catalog.systemInteractionCodes.map {
             Element(name: "interaction", type: "BackboneElement", children: [p("code", "code", $0)])
         }
+        rest.children += catalog.systemOperationSpecs.map {
+            Element(
+                name: "operation", type: "BackboneElement",
+                children: [p("name", "string", $0.code), p("definition", "canonical", $0.canonical)])
+        }
         e.children.append(rest)
         cs.element = e
         return cs

@@ -17,6 +17,14 @@ public final class RouteCatalog: Sendable {
 
     private let entries = Mutex<[String: ResourceEntry]>([:])
     private let systemInteractions = Mutex<[String]>([])
+    private let systemOperations = Mutex<[OperationSpec]>([])
+
+    /// Operations invoked on the base (`/fhir/$bulk-publish`).
+    public func addSystem(operation: OperationSpec) {
+        systemOperations.withLock { $0.append(operation) }
+    }
+
+    public var systemOperationSpecs: [OperationSpec] { systemOperations.withLock { $0 } }
 
     public init() {}
 
@@ -39,7 +47,7 @@ public final class RouteCatalog: Sendable {
     /// Every routed operation, once (an operation on several types is listed once).
     public var operations: [OperationSpec] {
         var seen = Set<String>()
-        return resources.flatMap(\.entry.operations).filter { seen.insert($0.id).inserted }
+        return (resources.flatMap(\.entry.operations) + systemOperationSpecs).filter { seen.insert($0.id).inserted }
     }
 
     public func addSystem(_ interaction: String) {
