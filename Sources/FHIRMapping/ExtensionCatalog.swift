@@ -57,6 +57,11 @@ public enum ExtensionCatalog {
                 ("horizonDays", "unsignedInt", "1", 0), ("teleconsultation", "code", "1", 0),
             ]),
         Definition(
+            id: "agenda-sharing",
+            title: "Shared with a regional booking centre (CUP): competitive, or exclusive until a release time",
+            contexts: ["Schedule"], valueType: nil,
+            parts: [("mode", "code", "1", 1), ("cupSystem", "uri", "1", 1), ("releaseHours", "unsignedInt", "1", 0)]),
+        Definition(
             id: "availability-exception", title: "A closure or an extra opening of the schedule",
             contexts: ["Schedule"],
             valueType: nil,

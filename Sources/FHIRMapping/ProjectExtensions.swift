@@ -17,6 +17,8 @@ public enum ProjectExtension {
     public static let availabilityException = base + "availability-exception"
     /// Appointment: when a hold placed by $hold expires (instant).
     public static let holdExpiry = base + "hold-expiry"
+    /// Schedule: shared with a regional booking centre (mode, cupSystem, releaseHours).
+    public static let agendaSharing = base + "agenda-sharing"
     /// Appointment: the e-prescription's priority class (code U | B | D | P).
     public static let priorityClass = base + "priority-class"
     /// The identifier system of Italian e-prescription numbers (NRE) on `Appointment.basedOn.identifier`.

@@ -16,6 +16,50 @@ public enum ScheduleMapping {
                 display: resources[id]?.name)
         }
         r.comment = schedule.comment
+        if let sharing = schedule.sharing { r.element.children.append(sharingExtension(sharing)) }
         return r
+    }
+
+    /// The `agenda-sharing` extension of a shared schedule.
+    public static func sharingExtension(_ s: AgendaSharing) -> Element {
+        func part(_ url: String, _ type: String, _ value: String) -> Element {
+            Element(
+                name: "extension", type: "Extension",
+                children: [
+                    Element(name: "url", type: "uri", value: url), Element(name: "value", type: type, value: value),
+                ])
+        }
+        return Element(
+            name: "extension", type: "Extension",
+            children: [
+                part("mode", "code", s.mode.rawValue), part("cupSystem", "uri", s.cupSystem),
+                part("releaseHours", "unsignedInt", String(s.releaseHours)),
+                Element(name: "url", type: "uri", value: ProjectExtension.agendaSharing),
+            ])
+    }
+
+    /// The sharing an incoming Schedule asks for (nil: not shared).
+    /// - Throws: ``AppointmentMapping/Problem`` naming the part that is wrong.
+    public static func sharing(_ schedule: Element) throws(AppointmentMapping.Problem) -> AgendaSharing? {
+        let all = schedule.extensions(url: ProjectExtension.agendaSharing)
+        guard let e = all.first else { return nil }
+        let path = "Schedule.extension('\(ProjectExtension.agendaSharing)')"
+        guard all.count == 1 else { throw .init(expression: path, message: "one agenda-sharing extension at most") }
+        func value(_ url: String) -> String? { e.extensions(url: url).first?.child("value")?.value }
+        guard let mode = value("mode").flatMap(AgendaSharing.Mode.init(rawValue:)) else {
+            throw .init(expression: path + ".extension('mode')", message: "mode is competitive or exclusive")
+        }
+        guard let system = value("cupSystem"), !system.isEmpty else {
+            throw .init(
+                expression: path + ".extension('cupSystem')", message: "the CUP's identifier system is required")
+        }
+        var sharing = AgendaSharing(mode: mode, cupSystem: system)
+        if let h = value("releaseHours") {
+            guard let hours = Int(h), hours >= 0 else {
+                throw .init(expression: path + ".extension('releaseHours')", message: "hours, 0 or more")
+            }
+            sharing.releaseHours = hours
+        }
+        return sharing
     }
 }

@@ -21,6 +21,8 @@ public struct Schedule: Sendable, Hashable, Codable, Identifiable {
     public var serviceTypes: [Code]
     public var specialties: [Code]
     public var comment: String?
+    /// Shared with a regional booking centre (CUP); nil: booked locally only.
+    public var sharing: AgendaSharing?
 
     public init(
         id: String, resourceIDs: [String], mode: BookingMode? = nil, timeZone: String, active: Bool = true,

@@ -135,6 +135,7 @@ extension BookingService {
             guard schedule.effectiveMode(default: configuration.defaultMode) == .appointments else {
                 throw BookingError.wrongMode(scheduleID: id, mode: .full)
             }
+            try checkSharing(schedule, start: start, request: request, now: now)
             let expander = try await expander(for: schedule)
             let zone = expander.zone
             if let c = expander.closureIntervals(from: zone.local(start).date, through: zone.local(end).date)
@@ -149,6 +150,16 @@ extension BookingService {
         }
         return PlannedClaims(
             claims: claims, slots: [], scheduleIDs: request.scheduleIDs, start: start, end: end, versions: versions)
+    }
+
+    /// An exclusive CUP share keeps local bookings out until the release time.
+    func checkSharing(_ schedule: Schedule, start: Date, request: BookingRequest, now: Date) throws(BookingError) {
+        guard let sharing = schedule.sharing, !sharing.isCUPBooking(request.identifiers),
+            let release = sharing.localRelease(slotStart: start), now < release
+        else { return }
+        throw BookingError.notOffered(
+            "schedule \(schedule.id) is reserved for the CUP until \(release.formatted(.iso8601)) "
+                + "(\(sharing.releaseHours) h before the start)")
     }
 
     func planSlots(_ request: BookingRequest, now: Date) async throws -> PlannedClaims {
@@ -180,6 +191,7 @@ extension BookingService {
             if let h = rule?.horizonDays, slot.start.timeIntervalSince(now) > Double(h * 86400) {
                 throw BookingError.slotUnavailable(slotID, .beyondHorizon)
             }
+            try checkSharing(schedule, start: slot.start, request: request, now: now)
             if !slot.teleconsultation.permits(teleconsultation: request.teleconsultation) {
                 throw BookingError.notOffered(
                     request.teleconsultation

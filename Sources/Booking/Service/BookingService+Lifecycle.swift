@@ -162,7 +162,8 @@ extension BookingService {
         BookingRequest(
             slotIDs: a.slotIDs, scheduleIDs: a.slotIDs.isEmpty ? a.scheduleIDs : [],
             start: a.start, end: a.end, participants: a.participants,
-            status: a.status, serviceTypes: a.serviceTypes, teleconsultation: a.teleconsultation)
+            status: a.status, serviceTypes: a.serviceTypes, identifiers: a.identifiers,
+            teleconsultation: a.teleconsultation)
     }
 
     /// The expanded slots an appointment holds (for waitlist offers when they are freed).

@@ -77,6 +77,11 @@ struct ScheduleInteractions {
         schedule.specialties = incoming.specialties.map {
             Code(system: $0.system, code: $0.code ?? "", display: $0.display)
         }
+        do {
+            schedule.sharing = try ScheduleMapping.sharing(element)
+        } catch {
+            throw FHIRError(.unprocessableContent, code: "invalid", error.message, expression: [error.expression])
+        }
         var rules: [AvailabilityRule] = []
         var exceptions: [AvailabilityException] = []
         do {
