@@ -124,6 +124,10 @@ extension SQLiteBookingStore {
                     );
                     """)
         }
+        m.registerMigration("v2-appointment-version-time") { db in
+            // Type and system history read the newest versions first.
+            try db.execute(sql: "CREATE INDEX appointment_version_recorded ON appointment_version(recorded_at)")
+        }
         return m
     }
 }

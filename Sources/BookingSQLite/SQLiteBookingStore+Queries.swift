@@ -127,6 +127,19 @@ extension SQLiteBookingStore {
         return try rows.map { try decode(Appointment.self, $0) }
     }
 
+    public func recentVersions(since: Date?, limit: Int) async throws -> [Appointment] {
+        let rows = try await pool.read { db in
+            try String.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT json FROM appointment_version WHERE recorded_at >= ?
+                        ORDER BY recorded_at DESC, appointment_id, version DESC LIMIT ?
+                        """),
+                arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude, limit])
+        }
+        return try rows.map { try decode(Appointment.self, $0) }
+    }
+
     public func waitlist() async throws -> [WaitlistEntry] {
         let rows = try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT json FROM waitlist_entry ORDER BY created_at, id")

@@ -30,6 +30,7 @@ public func buildRouter(services: GatewayServices, base: ServerBase) -> Router<B
     let directory = DirectoryInteractions(services: services, documents: services.documents, base: base)
     directory.register(on: router, catalog: catalog)
     BundleInteraction(services: services, directory: directory, base: base).register(on: router, catalog: catalog)
+    HistoryInteractions(services: services, base: base).register(on: router, catalog: catalog)
     BulkPublishInteraction(services: services, base: base).register(on: router, catalog: catalog)
     OperationDefinitionInteractions(services: services, base: base).register(on: router, catalog: catalog)
     MetadataInteraction(services: services, catalog: catalog).register(on: router)

@@ -84,7 +84,9 @@ struct CUPScenarioTests {
                     headers[.ifMatch] = "W/\"\(version)\""
                 }
                 let body = try step.request.map {
-                    ByteBuffer(string: substitute(try String(contentsOf: Self.folder.appendingPathComponent($0), encoding: .utf8)))
+                    ByteBuffer(
+                        string: substitute(
+                            try String(contentsOf: Self.folder.appendingPathComponent($0), encoding: .utf8)))
                 }
                 let r = try await client.execute(
                     uri: "/fhir/" + substitute(step.path), method: HTTPRequest.Method(step.method)!, headers: headers,
@@ -103,11 +105,14 @@ struct CUPScenarioTests {
                 }
                 for (name, path) in step.save ?? [:] { saved[name] = Self.follow(path, in: resource) }
                 // Mask what differs from run to run: the appointment id and the hold token.
-                if resource.type == "Appointment", let id = resource.resourceID, !masks.contains(where: { $0.0 == id }) {
+                if resource.type == "Appointment", let id = resource.resourceID, !masks.contains(where: { $0.0 == id })
+                {
                     masks.append((id, "{{appointment-id}}"))
                 }
                 for i in resource.children(named: "identifier") where i.string("system") == "urn:booking-gateway:hold" {
-                    if let v = i.string("value"), !masks.contains(where: { $0.0 == v }) { masks.append((v, "{{hold-token}}")) }
+                    if let v = i.string("value"), !masks.contains(where: { $0.0 == v }) {
+                        masks.append((v, "{{hold-token}}"))
+                    }
                 }
                 var text = String(decoding: codec.write(resource, format: .json, pretty: true), as: UTF8.self)
                 for (value, mask) in masks { text = text.replacingOccurrences(of: value, with: mask) }

@@ -50,6 +50,8 @@ public protocol BookingStore: Sendable {
     func appointments(_ query: AppointmentQuery) async throws -> [Appointment]
     /// Every version of an appointment, oldest first.
     func history(appointmentID: String) async throws -> [Appointment]
+    /// Versions of every appointment recorded at or after `since`, newest first, at most `limit`.
+    func recentVersions(since: Date?, limit: Int) async throws -> [Appointment]
     /// Flags appointments (that still hold capacity) as needing rescheduling, and clears the recheck job of each
     /// schedule in `recheckedVersions` whose availability version is still the one that was checked.
     func flag(_ flags: [String: RescheduleFlag], recheckedVersions: [String: Int], outbox: [OutboxMessage]) async throws
