@@ -61,6 +61,47 @@ struct SlotAndMetadataHTTPTests {
         }
     }
 
+    @Test("paging links keep their place while resources are added and deleted before it")
+    func stablePaging() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            func put(_ id: String) async throws {
+                let r = try await client.execute(
+                    uri: "/fhir/Patient/\(id)", method: .put, headers: jsonHeaders,
+                    body: json(#"{"resourceType":"Patient","id":"\#(id)"}"#))
+                #expect(r.status == .created)
+            }
+            for i in 1...7 { try await put("p0\(i)") }
+            func page(_ uri: String) async throws -> (ids: [String], next: String?, previous: String?) {
+                let b = try #require(BundleResource(try await client.execute(uri: uri, method: .get).resource()))
+                func path(_ rel: String) -> String? {
+                    b.links.first { $0.relation == rel }.map { String($0.url.dropFirst("http://localhost".count)) }
+                }
+                return (b.entries.compactMap { $0.resource?.resourceID }, path("next"), path("previous"))
+            }
+            let first = try await page("/fhir/Patient?_count=3")
+            #expect(first.ids == ["p01", "p02", "p03"])
+            #expect(first.previous == nil)
+            // Meanwhile p02 is deleted and p00 added: an offset would skip p04; the cursor does not.
+            let deleted = try await client.execute(uri: "/fhir/Patient/p02", method: .delete)
+            #expect(deleted.status == .noContent)
+            try await put("p00")
+            let second = try await page(try #require(first.next))
+            #expect(second.ids == ["p04", "p05", "p06"])
+            let back = try await page(try #require(second.previous))
+            #expect(back.ids == ["p00", "p01", "p03"])
+            let last = try await page(try #require(second.next))
+            #expect(last.ids == ["p07"])
+            #expect(last.next == nil)
+            // Descending order pages the same way.
+            let desc = try await page("/fhir/Patient?_sort=-_id&_count=4")
+            #expect(desc.ids == ["p07", "p06", "p05", "p04"])
+            #expect(try await page(try #require(desc.next)).ids == ["p03", "p01", "p00"])
+            let forged = try await client.execute(uri: "/fhir/Patient?_count=3&_after=a.b.c", method: .get)
+            #expect(forged.status == .badRequest)
+        }
+    }
+
     @Test("schedule read and search by actor")
     func schedule() async throws {
         let f = try await GatewayFixture()

@@ -207,7 +207,9 @@ struct AppointmentReadInteractions {
                 }
         }
         let includes = try IncludeRequest(search, searchedType: "Appointment")
-        let bundle = try await SearchsetBuilder(baseURL: baseURL, type: "Appointment", request: request).bundle(
+        let bundle = try await SearchsetBuilder(
+            baseURL: baseURL, type: "Appointment", request: request, defaultSort: ["date"]
+        ).bundle(
             matches: matches.map { AppointmentMapping.resource($0).element }, count: search.count,
             offset: try SearchsetBuilder.offset(request), warnings: warnings + includes.warnings, result: result,
             registry: services.responses.codec.registry,

@@ -102,7 +102,9 @@ struct SlotInteractions {
             resources.append(SlotMapping.resource(s, zone: zones[s.scheduleID]!).element)
         }
         let includes = try IncludeRequest(search, searchedType: "Slot")
-        let bundle = try await SearchsetBuilder(baseURL: baseURL, type: "Slot", request: request, query: query).bundle(
+        let bundle = try await SearchsetBuilder(
+            baseURL: baseURL, type: "Slot", request: request, query: query, defaultSort: ["start"]
+        ).bundle(
             matches: resources, count: search.count, offset: try SearchsetBuilder.offset(request),
             warnings: warnings + includes.warnings, result: result, registry: services.responses.codec.registry,
             include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })

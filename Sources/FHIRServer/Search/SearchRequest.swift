@@ -28,7 +28,7 @@ public struct SearchRequest: Sendable {
             guard !name.isEmpty, nameParts.count == 1 || !nameParts[1].isEmpty else {
                 throw FHIRError(.badRequest, code: "invalid", "malformed search parameter '\(rawName)'")
             }
-            if ["_format", "_pretty", "_offset"].contains(name) { continue }
+            if ["_format", "_pretty", "_offset", "_after", "_before"].contains(name) { continue }
             if name == "_count" {
                 guard let n = Int(rawValue), n >= 0 else {
                     throw FHIRError(.badRequest, code: "invalid", "_count must be a non-negative integer")
