@@ -1,0 +1,24 @@
+import FHIRModel
+
+/// What one evaluation sees besides its focus: the environment variables and the engine's services.
+struct EvaluationContext {
+    let structures: StructureRegistry
+    let terminology: (any FHIRPathTerminology)?
+    let profiles: (any FHIRPathProfileChecker)?
+    /// `%resource`.
+    let resource: Element?
+    /// `%rootResource`: the resource that holds `%resource` (a Bundle or a container), else `%resource`.
+    let rootResource: Element?
+    /// `%context`: the original focus.
+    let context: [FHIRPathValue]
+    /// User variables, by name without `%`.
+    let variables: [String: [FHIRPathValue]]
+}
+
+/// The iteration variables of the innermost function scope.
+struct Scope {
+    /// `$this`: the focus of the innermost scope (the whole input at the top level).
+    var this: [FHIRPathValue]
+    var index: Int?
+    var total: [FHIRPathValue] = []
+}

@@ -1,0 +1,11 @@
+/// A compiled FHIRPath expression: parse once with ``FHIRPathEngine/compile(_:)``, evaluate many times.
+public struct FHIRPathExpression: Sendable {
+    /// The source text.
+    public let text: String
+    let root: ExpressionNode
+
+    init(text: String, root: ExpressionNode) {
+        self.text = text
+        self.root = root
+    }
+}
