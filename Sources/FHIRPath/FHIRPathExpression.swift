@@ -3,9 +3,4 @@ public struct FHIRPathExpression: Sendable {
     /// The source text.
     public let text: String
     let root: ExpressionNode
-
-    init(text: String, root: ExpressionNode) {
-        self.text = text
-        self.root = root
-    }
 }

@@ -57,6 +57,10 @@ enum Arithmetic {
             break
         }
         guard let x = Equality.numeric(a), let y = Equality.numeric(b) else {
+            let temporal: Set<String> = ["System.Date", "System.DateTime", "System.Time"]
+            if temporal.contains(a.typeName) || temporal.contains(b.typeName) {
+                throw .semantic(message: "operator \(op.rawValue) not defined for \(a.typeName) and \(b.typeName)")
+            }
             throw .execution(message: "operator \(op.rawValue) not defined for \(a.typeName) and \(b.typeName)")
         }
         switch op {
@@ -91,7 +95,7 @@ enum Arithmetic {
     private static func shift(_ t: FHIRPathTemporal, _ q: FHIRPathQuantity, sign: Double) throws(FHIRPathError)
         -> FHIRPathValue?
     {
-        guard let (unit, weeks) = q.temporalUnit else {
+        guard let (unit, weeks) = q.temporalUnit, q.unit != "a", q.unit != "mo" else {
             throw .execution(message: "'\(q.unit)' is not a time unit")
         }
         if t.kind == .time, unit < .hour {

@@ -106,7 +106,7 @@ enum Equality {
     static func numeric(_ v: FHIRPathValue) -> Decimal? {
         switch v {
         case .integer(let i): Decimal(i)
-        case .decimal(let d): d
+        case .decimal(let d, _): d
         default: nil
         }
     }
@@ -117,8 +117,8 @@ enum Equality {
 
     /// Digits after the point of a number.
     static func scaleOf(_ v: FHIRPathValue) -> Int {
-        guard case .decimal(let d) = v else { return 0 }
-        return Swift.max(0, -d.exponent)
+        guard case .decimal(_, let scale) = v else { return 0 }
+        return scale
     }
 
     static func rounded(_ d: Decimal, _ scale: Int) -> Decimal {

@@ -3,40 +3,48 @@ import FHIRModel
 extension Evaluator {
     /// A path head: the resource type name selects the focus itself (`Patient.name` on a Patient),
     /// any other name navigates from the focus.
-    func head(_ input: [FHIRPathValue], _ name: String) -> [FHIRPathValue] {
+    func head(_ input: [FHIRPathValue], _ name: String) throws(FHIRPathError) -> [FHIRPathValue] {
         if let first = name.utf8.first, first >= 0x41, first <= 0x5A {
             let matching = input.filter { item in
                 guard case .node(let e) = item else { return false }
                 return e.type == name || isSubtype(e.type, of: name)
             }
             if !matching.isEmpty { return matching }
+            if !input.isEmpty, structures.concreteResourceType(named: name) != nil {
+                throw .semantic(message: "'\(name)' does not match the type of the focus")
+            }
         }
-        return navigate(input, name)
+        return try navigate(input, name)
     }
 
     /// The children named `name` of every node of `input`, in order.
-    func navigate(_ input: [FHIRPathValue], _ name: String) -> [FHIRPathValue] {
+    /// - Throws: a semantic error when a resource or datatype node has no such element in its definition.
+    func navigate(_ input: [FHIRPathValue], _ name: String) throws(FHIRPathError) -> [FHIRPathValue] {
         var out: [FHIRPathValue] = []
         for item in input {
             guard case .node(let e) = item else { continue }
-            var found = false
-            for c in e.children where c.name == name {
-                out.append(.node(c))
-                found = true
+            for c in e.children where c.name == name { out.append(.node(c)) }
+        }
+        if out.isEmpty {
+            // No node has it: an error when no node's type defines it (`name.given1`, `valueQuantity`).
+            var undefinedIn: String?
+            for item in input {
+                guard case .node(let e) = item else { continue }
+                if isDefined(name, in: e.type) { return out }
+                undefinedIn = e.type
             }
-            if !found, let c = choiceChild(e, name) { out.append(.node(c)) }
+            if let undefinedIn { throw .semantic(message: "'\(name)' is not an element of \(undefinedIn)") }
         }
         return out
     }
 
-    /// `valueQuantity` on an element whose `value` child is a Quantity: the typed wire name of a choice.
-    private func choiceChild(_ e: Element, _ name: String) -> Element? {
-        for c in e.children where name.count > c.name.count && name.hasPrefix(c.name) {
-            let suffix = name.dropFirst(c.name.count)
-            guard let f = suffix.first, f.isUppercase else { continue }
-            if suffix.lowercased() == c.type.lowercased() { return c }
-        }
-        return nil
+    /// Whether a node of `type` may have a child `name`; true when the type's elements are not known here
+    /// (backbone elements, primitives, profiles).
+    private func isDefined(_ name: String, in type: String) -> Bool {
+        guard type != "BackboneElement", type != "Element", let def = structures.type(named: type),
+            def.kind == .resource || def.kind == .complex
+        else { return true }
+        return def.root.childrenByName[name] != nil
     }
 
     /// The direct children of every node of `input`.

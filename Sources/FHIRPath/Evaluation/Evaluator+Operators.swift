@@ -114,7 +114,7 @@ extension Evaluator {
         guard let v = try singleValue(c, "unary -") else { return [] }
         switch v {
         case .integer(let i): return [.integer(-i)]
-        case .decimal(let d): return [.decimal(-d)]
+        case .decimal(let d, let s): return [.decimal(-d, scale: s)]
         case .quantity(var q):
             q.value = -q.value
             return [.quantity(q)]

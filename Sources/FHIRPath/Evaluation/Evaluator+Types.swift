@@ -18,7 +18,7 @@ extension Evaluator {
         default:
             break
         }
-        throw .semantic(message: "unknown type '\(type)'")
+        throw .execution(message: "unknown type '\(type)'")
     }
 
     /// Whether FHIR type `type` specialises `ancestor` (directly or further up).
@@ -49,11 +49,15 @@ extension Evaluator {
     }
 
     /// `is` semantics: FHIR types (with inheritance) for nodes, System types for System values.
-    func isType(_ value: FHIRPathValue, _ type: TypeSpecifier) -> Bool {
+    /// - Parameter primitiveInheritance: whether a FHIR primitive matches the primitive it specialises
+    ///   (`code` is a `string`): true for `is`, false for `as` and `ofType`, as the official suite expects.
+    func isType(_ value: FHIRPathValue, _ type: TypeSpecifier, primitiveInheritance: Bool = false) -> Bool {
         switch value {
         case .node(let e):
             guard type.namespace != "System" else { return false }
-            return e.type == type.name || isSubtype(e.type, of: type.name)
+            if e.type == type.name { return true }
+            // FHIR primitives are distinct types for is/as/ofType (a code is not a string).
+            return (primitiveInheritance || !structures.isPrimitive(e.type)) && isSubtype(e.type, of: type.name)
         default:
             guard type.namespace != "FHIR" else { return false }
             if type.name == "Any" { return true }

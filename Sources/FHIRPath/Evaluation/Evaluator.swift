@@ -21,9 +21,9 @@ struct Evaluator {
             return try variable(name)
         case .member(let base, let name):
             if let base {
-                return navigate(try evaluate(base, scope: scope), name)
+                return try navigate(try evaluate(base, scope: scope), name)
             }
-            return head(scope.this, name)
+            return try head(scope.this, name)
         case .call(let base, let function, let arguments):
             let input = try base.map { node throws(FHIRPathError) in try evaluate(node, scope: scope) } ?? scope.this
             return try call(function, input: input, arguments: arguments, scope: scope, hasBase: base != nil)
@@ -35,7 +35,7 @@ struct Evaluator {
                 return input.filter { isType($0, type) }
             case .is:
                 guard let item = try single(input, "is()") else { return [] }
-                return [.boolean(isType(item, type))]
+                return [.boolean(isType(item, type, primitiveInheritance: true))]
             default:
                 guard let item = try single(input, "as()") else { return [] }
                 return isType(item, type) ? [item] : []
@@ -56,7 +56,7 @@ struct Evaluator {
             let input = try evaluate(operand, scope: scope)
             try checkType(type)
             guard let item = try single(input, isTest ? "is" : "as") else { return [] }
-            if isTest { return [.boolean(isType(item, type))] }
+            if isTest { return [.boolean(isType(item, type, primitiveInheritance: true))] }
             return isType(item, type) ? [item] : []
         }
     }

@@ -38,10 +38,21 @@ extension Evaluator {
         switch v {
         case .decimal, .integer:
             let d = Equality.numeric(v)!
-            let scale = Equality.scaleOf(v)
-            guard (precision ?? 8) <= 28 else { return nil }
-            let half = Decimal(sign: .plus, exponent: -(scale + 1), significand: 5)
-            return .decimal(high ? d + half : d - half)
+            let target = precision ?? 8
+            guard target >= 0, target <= 28 else { return nil }
+            let half = Decimal(sign: .plus, exponent: -(Equality.scaleOf(v) + 1), significand: 5)
+            var x = high ? d + half : d - half
+            var r = Decimal()
+            let mode: NSDecimalNumber.RoundingMode = high ? (x < 0 ? .up : .plain) : (x < 0 ? .plain : .down)
+            NSDecimalRound(&r, &x, target, mode)
+            return .decimal(r, scale: target)
+        case .quantity(var q):
+            guard
+                case .decimal(let d, _)? = boundary(
+                    .decimal(text: "\(q.value)") ?? .decimal(q.value), high: high, precision: precision)
+            else { return nil }
+            q.value = d
+            return .quantity(q)
         case .date(var t), .dateTime(var t), .time(var t):
             let fullDate = t.kind == .date ? FHIRPathTemporal.Precision.day : .millisecond
             if t.precision < .month { t.month = high ? 12 : 1 }
@@ -52,6 +63,18 @@ extension Evaluator {
             if t.precision < .millisecond { t.millisecond = high ? 999 : 0 }
             if t.kind == .dateTime, t.offsetMinutes == nil { t.offsetMinutes = high ? -12 * 60 : 14 * 60 }
             t.precision = fullDate
+            if let precision {
+                let digits: [Int: FHIRPathTemporal.Precision] =
+                    t.kind == .time
+                    ? [2: .hour, 4: .minute, 6: .second, 9: .millisecond]
+                    : [4: .year, 6: .month, 8: .day, 10: .hour, 12: .minute, 14: .second, 17: .millisecond]
+                guard let p = digits[precision] else { return nil }
+                t.precision = p
+                if t.kind == .dateTime, p <= .day {
+                    t.kind = .date
+                    t.offsetMinutes = nil
+                }
+            }
             return .temporal(t)
         default:
             return nil

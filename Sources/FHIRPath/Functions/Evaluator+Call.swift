@@ -23,7 +23,8 @@ extension Evaluator {
             .convertsToTime, .toQuantity, .convertsToQuantity:
             return try conversion(f, input, args)
         case .indexOf, .substring, .startsWith, .endsWith, .contains, .upper, .lower, .replace, .matches,
-            .replaceMatches, .length, .toChars, .trim, .split, .join, .encode, .decode, .escape, .unescape:
+            .replaceMatches, .length, .toChars, .trim, .split, .join, .encode, .decode, .escape, .unescape,
+            .matchesFull:
             return try strings(f, input, args)
         case .abs, .ceiling, .exp, .floor, .ln, .log, .power, .round, .sqrt, .truncate:
             return try math(f, input, args)

@@ -30,7 +30,7 @@ extension Evaluator {
         switch v {
         case .boolean: return v
         case .integer(let i): return i == 1 ? .boolean(true) : i == 0 ? .boolean(false) : nil
-        case .decimal(let d): return d == 1 ? .boolean(true) : d == 0 ? .boolean(false) : nil
+        case .decimal(let d, _): return d == 1 ? .boolean(true) : d == 0 ? .boolean(false) : nil
         case .string(let s):
             switch s.lowercased() {
             case "true", "t", "yes", "y", "1", "1.0": return .boolean(true)
@@ -73,7 +73,7 @@ extension Evaluator {
         case .boolean(let b): return .decimal(b ? 1 : 0)
         case .string(let s):
             guard isDecimal(s) else { return nil }
-            return Decimal(string: s, locale: nil).map(FHIRPathValue.decimal)
+            return FHIRPathValue.decimal(text: s)
         default: return nil
         }
     }
@@ -83,9 +83,9 @@ extension Evaluator {
         case .string(let s): s
         case .boolean(let b): b ? "true" : "false"
         case .integer(let i): String(i)
-        case .decimal(let d): "\(d)"
+        case .decimal(let d, let s): FHIRPathValue.format(d, scale: s)
         case .date(let t), .dateTime(let t), .time(let t): t.description
-        case .quantity(let q): "\(q.value) '\(q.unit)'"
+        case .quantity(let q): q.isCalendarDuration ? "\(q.value) \(q.unit)" : "\(q.value) '\(q.unit)'"
         case .node: nil
         }
     }
@@ -123,7 +123,7 @@ extension Evaluator {
         switch v {
         case .quantity(let x): q = x
         case .integer(let i): q = FHIRPathQuantity(value: Decimal(i), unit: "1")
-        case .decimal(let d): q = FHIRPathQuantity(value: d, unit: "1")
+        case .decimal(let d, _): q = FHIRPathQuantity(value: d, unit: "1")
         case .boolean(let b): q = FHIRPathQuantity(value: b ? 1 : 0, unit: "1")
         case .string(let s):
             guard let parsed = parseQuantity(s) else { return nil }

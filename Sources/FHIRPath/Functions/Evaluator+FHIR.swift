@@ -48,7 +48,21 @@ extension Evaluator {
             return [.boolean(XHTML.problem(markup) == nil)]
         case .checkModifiers:
             return input
-        default:  // elementDefinition, slice, type: need definitions the engine does not expose yet
+        case .type:
+            return input.map { item in
+                let (namespace, name) =
+                    if case .node(let e) = item { ("FHIR", e.type) } else {
+                        ("System", String(item.typeName.dropFirst("System.".count)))
+                    }
+                return .node(
+                    Element(
+                        name: "type", type: "TypeInfo",
+                        children: [
+                            Element(name: "namespace", type: "string", value: namespace),
+                            Element(name: "name", type: "string", value: name),
+                        ]))
+            }
+        default:  // elementDefinition, slice: need definitions the engine does not expose yet
             return []
         }
     }

@@ -59,12 +59,12 @@ extension Evaluator {
                 s = Scope(this: input, index: scope.index, total: scope.total)
             }
             let c = try evaluate(arguments[0], scope: s)
-            if c.count > 1 { throw .execution(message: "iif() criterion gives more than one item") }
+            if c.count > 1 { throw .semantic(message: "iif() criterion gives more than one item") }
             if let b = c.first, case .boolean(let value) = b.systemValue, value {
                 return try evaluate(arguments[1], scope: s)
             }
             if let b = c.first, b.systemValue.flatMap({ if case .boolean = $0 { true } else { nil } }) == nil {
-                throw .execution(message: "iif() criterion is not a Boolean")
+                throw .semantic(message: "iif() criterion is not a Boolean")
             }
             return arguments.count > 2 ? try evaluate(arguments[2], scope: s) : []
         case .trace:

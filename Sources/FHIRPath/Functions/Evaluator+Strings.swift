@@ -1,3 +1,4 @@
+import FHIRModel
 import Foundation
 
 /// String functions (§5.6) plus trim, split, join, encode/decode and escape/unescape.
@@ -13,6 +14,11 @@ extension Evaluator {
                 parts.append(s)
             }
             return [.string(parts.joined(separator: sep))]
+        }
+        if let only = try single(input, "\(f.rawValue)()"), only.systemValue == nil, case .node(let e) = only,
+            e.value == nil, !e.children.isEmpty
+        {
+            throw .semantic(message: "\(f.rawValue)() expects a String, got \(e.type)")
         }
         guard let item = try singleValue(input, "\(f.rawValue)()") else { return [] }
         guard case .string(let s) = item else {
@@ -59,8 +65,14 @@ extension Evaluator {
             let re = try regex(pattern)
             let range = NSRange(s.startIndex..., in: s)
             return [.boolean(re.firstMatch(in: s, range: range) != nil)]
+        case .matchesFull:
+            guard let pattern = try arg(0) else { return [] }
+            let re = try regex("^(?:" + pattern + ")$")
+            let range = NSRange(s.startIndex..., in: s)
+            return [.boolean(re.firstMatch(in: s, range: range) != nil)]
         case .replaceMatches:
             guard let pattern = try arg(0), let sub = try arg(1) else { return [] }
+            if pattern.isEmpty { return [.string(s)] }
             let re = try regex(pattern)
             let range = NSRange(s.startIndex..., in: s)
             return [.string(re.stringByReplacingMatches(in: s, range: range, withTemplate: sub))]
@@ -75,7 +87,8 @@ extension Evaluator {
             guard let format = try arg(0) else { return [] }
             return (f == .encode ? Self.encode(s, format) : Self.decode(s, format)).map { [.string($0)] } ?? []
         case .escape, .unescape:
-            return [.string(s)]
+            guard let format = try arg(0) else { return [] }
+            return (f == .escape ? Self.escape(s, format) : Self.unescape(s, format)).map { [.string($0)] } ?? []
         default:
             throw .semantic(message: "\(f.rawValue)() is not a string function")
         }
@@ -123,6 +136,30 @@ extension Evaluator {
                 bytes.append(v)
             }
             return String(decoding: bytes, as: UTF8.self)
+        default: return nil
+        }
+    }
+
+    static func escape(_ s: String, _ format: String) -> String? {
+        switch format {
+        case "html":
+            return s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+                .replacingOccurrences(of: "'", with: "&#39;")
+        case "json":
+            return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        default: return nil
+        }
+    }
+
+    static func unescape(_ s: String, _ format: String) -> String? {
+        switch format {
+        case "html":
+            return s.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+                .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&#39;", with: "'")
+                .replacingOccurrences(of: "&amp;", with: "&")
+        case "json":
+            return s.replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
         default: return nil
         }
     }

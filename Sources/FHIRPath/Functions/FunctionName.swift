@@ -15,7 +15,7 @@ enum FunctionName: String, Sendable, CaseIterable {
     case convertsToTime, toQuantity, convertsToQuantity
     // Strings
     case indexOf, substring, startsWith, endsWith, contains, upper, lower, replace, matches, replaceMatches
-    case length, toChars, trim, split, join, encode, decode, escape, unescape
+    case length, toChars, trim, split, join, encode, decode, escape, unescape, matchesFull
     // Math
     case abs, ceiling, exp, floor, ln, log, power, round, sqrt, truncate
     // Tree navigation
@@ -40,12 +40,12 @@ enum FunctionName: String, Sendable, CaseIterable {
             .convertsToDecimal, .toString, .convertsToString, .toDate, .convertsToDate, .toDateTime,
             .convertsToDateTime, .toTime, .convertsToTime, .upper, .lower, .length, .toChars, .trim, .abs,
             .ceiling, .exp, .floor, .ln, .sqrt, .children, .descendants, .now, .today, .timeOfDay, .not, .type,
-            .hasValue, .getValue, .resolve, .htmlChecks, .elementDefinition, .precision, .escape, .unescape:
+            .hasValue, .getValue, .resolve, .htmlChecks, .elementDefinition, .precision:
             0...0
         case .exists: 0...1
         case .all, .subsetOf, .supersetOf, .where, .select, .repeat, .ofType, .skip, .take, .intersect, .exclude,
             .union, .combine, .indexOf, .startsWith, .endsWith, .contains, .matches, .log, .power, .is, .as,
-            .extension, .conformsTo, .memberOf, .comparable, .encode, .decode, .split:
+            .extension, .conformsTo, .memberOf, .comparable, .encode, .decode, .split, .escape, .unescape, .matchesFull:
             1...1
         case .toQuantity, .convertsToQuantity, .round, .truncate, .lowBoundary, .highBoundary, .join:
             0...1

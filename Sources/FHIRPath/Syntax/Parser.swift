@@ -87,7 +87,7 @@ struct Parser {
             if case .literal(let vs) = operand, vs.count == 1 {
                 switch vs[0] {
                 case .integer(let i): return .literal([.integer(-i)])
-                case .decimal(let d): return .literal([.decimal(-d)])
+                case .decimal(let d, let s): return .literal([.decimal(-d, scale: s)])
                 case .quantity(var q):
                     q.value = -q.value
                     return .literal([.quantity(q)])
@@ -187,8 +187,10 @@ struct Parser {
             let numeric: FHIRPathValue
             let decimal = Decimal(string: t.text, locale: nil)
             if t.text.contains(".") {
-                guard let decimal else { throw .syntax(message: "bad number", position: t.position) }
-                numeric = .decimal(decimal)
+                guard let value = FHIRPathValue.decimal(text: t.text) else {
+                    throw .syntax(message: "bad number", position: t.position)
+                }
+                numeric = value
             } else if let i = Int(t.text), i <= Int(Int32.max) {
                 numeric = .integer(i)
             } else {

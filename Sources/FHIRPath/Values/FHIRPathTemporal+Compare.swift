@@ -58,8 +58,10 @@ extension FHIRPathTemporal {
         var a = a0
         var b = b0
         if a.offsetMinutes != nil || b.offsetMinutes != nil {
-            if a.precision >= .hour, a.offsetMinutes == nil { a.offsetMinutes = 0 }
-            if b.precision >= .hour, b.offsetMinutes == nil { b.offsetMinutes = 0 }
+            // A zone on one side only: the instant of the other is unknown.
+            if a.precision >= .hour, b.precision >= .hour, (a.offsetMinutes == nil) != (b.offsetMinutes == nil) {
+                return nil
+            }
             a = a.normalizedToUTC
             b = b.normalizedToUTC
         }
@@ -126,7 +128,7 @@ extension FHIRPathTemporal {
                 case .second: 1000
                 default: 1
                 }
-            var total = t.localMilliseconds + Int((amount * factor).rounded(.towardZero))
+            var total = t.localMilliseconds + whole * Int(factor)
             if kind == .time { total = ((total % 86_400_000) + 86_400_000) % 86_400_000 }
             t.setLocalMilliseconds(total)
         }

@@ -11,7 +11,8 @@ public enum FHIRPathValue: Sendable, Hashable {
     case boolean(Bool)
     case string(String)
     case integer(Int)
-    case decimal(Decimal)
+    /// A decimal and the number of digits after the point it was written with (kept for output).
+    case decimal(Decimal, scale: Int)
     case date(FHIRPathTemporal)
     case dateTime(FHIRPathTemporal)
     case time(FHIRPathTemporal)
@@ -52,7 +53,7 @@ public enum FHIRPathValue: Sendable, Hashable {
         case "boolean": return v == "true" ? .boolean(true) : v == "false" ? .boolean(false) : nil
         case "integer", "positiveInt", "unsignedInt", "integer64":
             return Int(v).map(FHIRPathValue.integer)
-        case "decimal": return Decimal(string: v, locale: nil).map(FHIRPathValue.decimal)
+        case "decimal": return decimal(text: v)
         case "date": return FHIRPathTemporal.parse(v, kind: .date).map(FHIRPathValue.date)
         case "dateTime", "instant":
             return FHIRPathTemporal.parse(v, kind: .dateTime).map(FHIRPathValue.dateTime)
@@ -93,5 +94,28 @@ public enum FHIRPathValue: Sendable, Hashable {
         case .time: "System.Time"
         case .quantity: "System.Quantity"
         }
+    }
+
+    /// A decimal whose scale is that of its value (for computed results).
+    static func decimal(_ d: Decimal) -> FHIRPathValue {
+        .decimal(d, scale: Swift.max(0, -d.exponent))
+    }
+
+    /// A decimal read from text, keeping the digits after the point as its scale.
+    static func decimal(text: String) -> FHIRPathValue? {
+        guard let d = Decimal(string: text, locale: nil) else { return nil }
+        let scale = text.firstIndex(of: ".").map { text.distance(from: $0, to: text.endIndex) - 1 } ?? 0
+        return .decimal(d, scale: scale)
+    }
+
+    /// The decimal's text with at least `scale` digits after the point.
+    static func format(_ d: Decimal, scale: Int) -> String {
+        var s = "\(d)"
+        let have = s.firstIndex(of: ".").map { s.distance(from: $0, to: s.endIndex) - 1 } ?? 0
+        if have < scale {
+            if have == 0 { s += "." }
+            s += String(repeating: "0", count: scale - have)
+        }
+        return s
     }
 }

@@ -10,13 +10,23 @@ enum SuiteRunner {
         if let e = inputs[file] { return e }
         let bytes = Conformance.bytes(OfficialSuiteTests.folder.appendingPathComponent(file))
         let element: Element
-        if file.hasSuffix(".json") {
-            element = try FHIRJSONReader(registry: Conformance.registry).readResource(bytes)
-        } else {
-            element = try FHIRXMLReader(registry: Conformance.registry).readResource(bytes)
+        do {
+            element = try read(file, bytes)
+        } catch {
+            // Two inputs break rules our strict readers enforce (see docs/conformance.md): read them again
+            // once repaired (XML children put in definition order, `_field` arrays padded with nulls).
+            guard let repaired = InputRepair.repair(file, bytes) else { throw error }
+            element = try read(file, repaired)
         }
         inputs[file] = element
         return element
+    }
+
+    private static func read(_ file: String, _ bytes: [UInt8]) throws -> Element {
+        if file.hasSuffix(".json") {
+            return try FHIRJSONReader(registry: Conformance.registry).readResource(bytes)
+        }
+        return try FHIRXMLReader(registry: Conformance.registry).readResource(bytes)
     }
 
     static func run(_ c: FHIRPathSuite.Case, engine: FHIRPathEngine, inputs: inout [String: Element]) -> String? {
@@ -70,15 +80,20 @@ enum SuiteRunner {
     }
 
     static func matches(_ v: FHIRPathValue, _ expected: FHIRPathSuite.Output) -> Bool {
-        guard typeName(v) == expected.type else { return false }
+        guard expected.type.isEmpty || typeName(v) == expected.type else { return false }
         guard let t = text(v) else { return false }
         var want = expected.text
         if want.hasPrefix("@") { want.removeFirst() }
-        switch expected.type {
+        var type = expected.type
+        if type.isEmpty {
+            // Some newer cases give no type: take the one of the result.
+            type = typeName(v)
+        }
+        switch type {
         case "decimal":
             return Decimal(string: t, locale: nil) == Decimal(string: want, locale: nil)
         case "date", "dateTime", "time", "instant":
-            let kind: FHIRPathTemporal.Kind? = expected.type == "time" ? .time : nil
+            let kind: FHIRPathTemporal.Kind? = type == "time" ? .time : nil
             guard let a = FHIRPathTemporal.parse(t, kind: kind), let b = FHIRPathTemporal.parse(want, kind: kind)
             else { return t == want }
             return a.description == b.description
