@@ -64,8 +64,11 @@ enum Arithmetic {
             throw .execution(message: "operator \(op.rawValue) not defined for \(a.typeName) and \(b.typeName)")
         }
         switch op {
-        case .add: return .decimal(x + y)
-        case .subtract: return .decimal(x - y)
+        case .add, .subtract:
+            // Keep the larger scale of the operands: 1.50 + 2 is 3.50.
+            let r = op == .add ? x + y : x - y
+            let scale = Swift.max(Equality.scaleOf(a), Equality.scaleOf(b), -r.exponent, 0)
+            return .decimal(r, scale: scale)
         case .multiply: return .decimal(x * y)
         case .divide: return y == 0 ? nil : .decimal(x / y)
         case .div:
