@@ -45,7 +45,7 @@ extension Evaluator {
         case .htmlChecks:
             guard let item = try single(input, "htmlChecks()") else { return [] }
             guard case .node(let e) = item, let markup = e.value else { return [.boolean(false)] }
-            return [.boolean(XHTML.problem(markup) == nil)]
+            return [.boolean(NarrativeChecks.problem(markup) == nil)]
         case .checkModifiers:
             return input
         case .type:
