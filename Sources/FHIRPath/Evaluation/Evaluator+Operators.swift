@@ -17,27 +17,27 @@ extension Evaluator {
         case .union:
             return Equality.distinct(left + right)
         case .equal:
-            return Equality.equal(left, right).map { [.boolean($0)] } ?? []
+            return Equality.equal(left, right).map { FHIRPathValue.booleanCollection($0) } ?? []
         case .notEqual:
-            return Equality.equal(left, right).map { [.boolean(!$0)] } ?? []
+            return Equality.equal(left, right).map { FHIRPathValue.booleanCollection(!$0) } ?? []
         case .equivalent:
-            return [.boolean(Equality.equivalent(left, right))]
+            return FHIRPathValue.booleanCollection(Equality.equivalent(left, right))
         case .notEquivalent:
-            return [.boolean(!Equality.equivalent(left, right))]
+            return FHIRPathValue.booleanCollection(!Equality.equivalent(left, right))
         case .in, .contains:
             let (item, collection) = op == .in ? (left, right) : (right, left)
             guard let x = try single(item, op.rawValue) else { return [] }
-            return [.boolean(Equality.contains(collection, x))]
+            return FHIRPathValue.booleanCollection(Equality.contains(collection, x))
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard let a = try singleValue(left, op.rawValue), let b = try singleValue(right, op.rawValue) else {
                 return []
             }
             guard let c = try compare(a, b) else { return [] }
             switch op {
-            case .less: return [.boolean(c < 0)]
-            case .lessOrEqual: return [.boolean(c <= 0)]
-            case .greater: return [.boolean(c > 0)]
-            default: return [.boolean(c >= 0)]
+            case .less: return FHIRPathValue.booleanCollection(c < 0)
+            case .lessOrEqual: return FHIRPathValue.booleanCollection(c <= 0)
+            case .greater: return FHIRPathValue.booleanCollection(c > 0)
+            default: return FHIRPathValue.booleanCollection(c >= 0)
             }
         case .concatenate:
             let a = try singleValue(left, "&")
@@ -61,26 +61,26 @@ extension Evaluator {
         _ op: BinaryOperator, _ l: ExpressionNode, _ r: ExpressionNode, scope: Scope
     ) throws(FHIRPathError) -> [FHIRPathValue] {
         let a = try boolean(try evaluate(l, scope: scope), op.rawValue)
-        func result(_ b: Bool?) -> [FHIRPathValue] { b.map { [.boolean($0)] } ?? [] }
+        func result(_ b: Bool?) -> [FHIRPathValue] { b.map { FHIRPathValue.booleanCollection($0) } ?? [] }
         switch op {
         case .and:
-            if a == false { return [.boolean(false)] }
+            if a == false { return FHIRPathValue.booleanCollection(false) }
             let b = try boolean(try evaluate(r, scope: scope), op.rawValue)
-            if b == false { return [.boolean(false)] }
-            return a == true && b == true ? [.boolean(true)] : []
+            if b == false { return FHIRPathValue.booleanCollection(false) }
+            return a == true && b == true ? FHIRPathValue.booleanCollection(true) : []
         case .or:
-            if a == true { return [.boolean(true)] }
+            if a == true { return FHIRPathValue.booleanCollection(true) }
             let b = try boolean(try evaluate(r, scope: scope), op.rawValue)
-            if b == true { return [.boolean(true)] }
-            return a == false && b == false ? [.boolean(false)] : []
+            if b == true { return FHIRPathValue.booleanCollection(true) }
+            return a == false && b == false ? FHIRPathValue.booleanCollection(false) : []
         case .xor:
             let b = try boolean(try evaluate(r, scope: scope), op.rawValue)
             guard let a, let b else { return [] }
-            return [.boolean(a != b)]
+            return FHIRPathValue.booleanCollection(a != b)
         default:  // implies
-            if a == false { return [.boolean(true)] }
+            if a == false { return FHIRPathValue.booleanCollection(true) }
             let b = try boolean(try evaluate(r, scope: scope), op.rawValue)
-            if b == true { return [.boolean(true)] }
+            if b == true { return FHIRPathValue.booleanCollection(true) }
             if a == true { return result(b) }
             return []
         }

@@ -24,6 +24,12 @@ struct Evaluator {
                 return try navigate(try evaluate(base, scope: scope), name)
             }
             return try head(scope.this, name)
+        case .call(.call(let inner, .children, let a1)?, .count, let a2) where a1.isEmpty && a2.isEmpty:
+            // children().count() without building the children (ele-1 runs it on every element).
+            let input = try inner.map { node throws(FHIRPathError) in try evaluate(node, scope: scope) } ?? scope.this
+            var n = 0
+            for item in input { if case .node(let e) = item { n += e.children.count } }
+            return FHIRPathValue.integerCollection(n)
         case .call(let base, let function, let arguments):
             let input = try base.map { node throws(FHIRPathError) in try evaluate(node, scope: scope) } ?? scope.this
             return try call(function, input: input, arguments: arguments, scope: scope, hasBase: base != nil)
@@ -35,7 +41,7 @@ struct Evaluator {
                 return input.filter { isType($0, type) }
             case .is:
                 guard let item = try single(input, "is()") else { return [] }
-                return [.boolean(isType(item, type, primitiveInheritance: true))]
+                return FHIRPathValue.booleanCollection(isType(item, type, primitiveInheritance: true))
             default:
                 guard let item = try single(input, "as()") else { return [] }
                 return isType(item, type) ? [item] : []
@@ -56,7 +62,7 @@ struct Evaluator {
             let input = try evaluate(operand, scope: scope)
             try checkType(type)
             guard let item = try single(input, isTest ? "is" : "as") else { return [] }
-            if isTest { return [.boolean(isType(item, type, primitiveInheritance: true))] }
+            if isTest { return FHIRPathValue.booleanCollection(isType(item, type, primitiveInheritance: true)) }
             return isType(item, type) ? [item] : []
         }
     }

@@ -11,7 +11,7 @@ extension Evaluator {
             guard case .quantity(let a) = v, case .quantity(let b)? = try singleValue(args[0], "comparable()") else {
                 return []
             }
-            return [.boolean(UnitConversion.commensurate(a, b) != nil)]
+            return FHIRPathValue.booleanCollection(UnitConversion.commensurate(a, b) != nil)
         case .precision:
             switch v {
             case .decimal: return [.integer(Equality.scaleOf(v))]

@@ -22,7 +22,7 @@ extension Evaluator {
         case .toTime, .convertsToTime: converted = Self.toTemporal(v, .time)
         default: converted = Self.toQuantity(v, unit: unit)
         }
-        if f.rawValue.hasPrefix("convertsTo") { return [.boolean(converted != nil)] }
+        if f.rawValue.hasPrefix("convertsTo") { return FHIRPathValue.booleanCollection(converted != nil) }
         return converted.map { [$0] } ?? []
     }
 

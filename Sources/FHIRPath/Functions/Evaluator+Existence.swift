@@ -14,19 +14,19 @@ extension Evaluator {
             return out
         }
         switch f {
-        case .empty: return [.boolean(input.isEmpty)]
-        case .allTrue: return [.boolean(try booleans().allSatisfy { $0 })]
-        case .anyTrue: return [.boolean(try booleans().contains(true))]
-        case .allFalse: return [.boolean(try booleans().allSatisfy { !$0 })]
-        case .anyFalse: return [.boolean(try booleans().contains(false))]
-        case .subsetOf: return [.boolean(input.allSatisfy { Equality.contains(args[0], $0) })]
-        case .supersetOf: return [.boolean(args[0].allSatisfy { Equality.contains(input, $0) })]
-        case .count: return [.integer(input.count)]
+        case .empty: return FHIRPathValue.booleanCollection(input.isEmpty)
+        case .allTrue: return FHIRPathValue.booleanCollection(try booleans().allSatisfy { $0 })
+        case .anyTrue: return FHIRPathValue.booleanCollection(try booleans().contains(true))
+        case .allFalse: return FHIRPathValue.booleanCollection(try booleans().allSatisfy { !$0 })
+        case .anyFalse: return FHIRPathValue.booleanCollection(try booleans().contains(false))
+        case .subsetOf: return FHIRPathValue.booleanCollection(input.allSatisfy { Equality.contains(args[0], $0) })
+        case .supersetOf: return FHIRPathValue.booleanCollection(args[0].allSatisfy { Equality.contains(input, $0) })
+        case .count: return FHIRPathValue.integerCollection(input.count)
         case .distinct: return Equality.distinct(input)
-        case .isDistinct: return [.boolean(Equality.distinct(input).count == input.count)]
+        case .isDistinct: return FHIRPathValue.booleanCollection(Equality.distinct(input).count == input.count)
         default:  // not
             guard let b = try boolean(input, "not()") else { return [] }
-            return [.boolean(!b)]
+            return FHIRPathValue.booleanCollection(!b)
         }
     }
 

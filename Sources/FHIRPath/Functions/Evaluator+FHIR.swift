@@ -21,8 +21,8 @@ extension Evaluator {
             }
             return out
         case .hasValue:
-            guard input.count == 1, case .node(let e) = input[0] else { return [.boolean(false)] }
-            return [.boolean(e.value != nil && structures.isPrimitive(e.type))]
+            guard input.count == 1, case .node(let e) = input[0] else { return FHIRPathValue.booleanCollection(false) }
+            return FHIRPathValue.booleanCollection(e.value != nil && structures.isPrimitive(e.type))
         case .getValue:
             guard input.count == 1, case .node(let e) = input[0], e.value != nil else { return [] }
             return FHIRPathValue.systemValue(of: e).map { [$0] } ?? []
@@ -30,22 +30,22 @@ extension Evaluator {
             return input.compactMap(resolve)
         case .conformsTo:
             guard let u = try url(), let item = try single(input, "conformsTo()") else { return [] }
-            guard case .node(let e) = item else { return [.boolean(false)] }
+            guard case .node(let e) = item else { return FHIRPathValue.booleanCollection(false) }
             if let profiles = context.profiles {
-                return profiles.conformsTo(e, profileURL: u).map { [.boolean($0)] } ?? []
+                return profiles.conformsTo(e, profileURL: u).map { FHIRPathValue.booleanCollection($0) } ?? []
             }
             guard let t = structures.typesByURL[u] else {
                 throw .execution(message: "unknown profile '\(u)'")
             }
-            return [.boolean(e.type == t.name || isSubtype(e.type, of: t.name))]
+            return FHIRPathValue.booleanCollection(e.type == t.name || isSubtype(e.type, of: t.name))
         case .memberOf:
             guard let u = try url(), let item = try single(input, "memberOf()") else { return [] }
             guard let terminology = context.terminology else { return [] }
-            return terminology.memberOf(item, valueSetURL: u).map { [.boolean($0)] } ?? []
+            return terminology.memberOf(item, valueSetURL: u).map { FHIRPathValue.booleanCollection($0) } ?? []
         case .htmlChecks:
             guard let item = try single(input, "htmlChecks()") else { return [] }
-            guard case .node(let e) = item, let markup = e.value else { return [.boolean(false)] }
-            return [.boolean(NarrativeChecks.problem(markup) == nil)]
+            guard case .node(let e) = item, let markup = e.value else { return FHIRPathValue.booleanCollection(false) }
+            return FHIRPathValue.booleanCollection(NarrativeChecks.problem(markup) == nil)
         case .checkModifiers:
             return input
         case .type:

@@ -18,18 +18,18 @@ extension Evaluator {
             for (i, v) in input.enumerated() { out.append(contentsOf: try evaluate(arguments[0], scope: item(v, i))) }
             return out
         case .exists:
-            if arguments.isEmpty { return [.boolean(!input.isEmpty)] }
+            if arguments.isEmpty { return FHIRPathValue.booleanCollection(!input.isEmpty) }
             for (i, v) in input.enumerated()
             where try boolean(try evaluate(arguments[0], scope: item(v, i)), "exists()") == true {
-                return [.boolean(true)]
+                return FHIRPathValue.booleanCollection(true)
             }
-            return [.boolean(false)]
+            return FHIRPathValue.booleanCollection(false)
         case .all:
             for (i, v) in input.enumerated()
             where try boolean(try evaluate(arguments[0], scope: item(v, i)), "all()") != true {
-                return [.boolean(false)]
+                return FHIRPathValue.booleanCollection(false)
             }
-            return [.boolean(true)]
+            return FHIRPathValue.booleanCollection(true)
         case .repeat:
             var out: [FHIRPathValue] = []
             var frontier = input

@@ -45,13 +45,13 @@ extension Evaluator {
             return [.string(String(chars[start..<(start + length)]))]
         case .startsWith:
             guard let p = try arg(0) else { return [] }
-            return [.boolean(p.isEmpty || s.hasPrefix(p))]
+            return FHIRPathValue.booleanCollection(p.isEmpty || s.hasPrefix(p))
         case .endsWith:
             guard let p = try arg(0) else { return [] }
-            return [.boolean(p.isEmpty || s.hasSuffix(p))]
+            return FHIRPathValue.booleanCollection(p.isEmpty || s.hasSuffix(p))
         case .contains:
             guard let p = try arg(0) else { return [] }
-            return [.boolean(p.isEmpty || s.contains(p))]
+            return FHIRPathValue.booleanCollection(p.isEmpty || s.contains(p))
         case .upper: return [.string(s.uppercased())]
         case .lower: return [.string(s.lowercased())]
         case .replace:
@@ -64,12 +64,12 @@ extension Evaluator {
             guard let pattern = try arg(0) else { return [] }
             let re = try regex(pattern)
             let range = NSRange(s.startIndex..., in: s)
-            return [.boolean(re.firstMatch(in: s, range: range) != nil)]
+            return FHIRPathValue.booleanCollection(re.firstMatch(in: s, range: range) != nil)
         case .matchesFull:
             guard let pattern = try arg(0) else { return [] }
             let re = try regex("^(?:" + pattern + ")$")
             let range = NSRange(s.startIndex..., in: s)
-            return [.boolean(re.firstMatch(in: s, range: range) != nil)]
+            return FHIRPathValue.booleanCollection(re.firstMatch(in: s, range: range) != nil)
         case .replaceMatches:
             guard let pattern = try arg(0), let sub = try arg(1) else { return [] }
             if pattern.isEmpty { return [.string(s)] }

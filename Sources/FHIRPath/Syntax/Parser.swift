@@ -240,7 +240,7 @@ struct Parser {
             switch t.text {
             case "true", "false":
                 _ = advance()
-                return .literal([.boolean(t.text == "true")])
+                return .literal(FHIRPathValue.booleanCollection(t.text == "true"))
             case "$this":
                 _ = advance()
                 return .this

@@ -118,4 +118,19 @@ public enum FHIRPathValue: Sendable, Hashable {
         }
         return s
     }
+
+    private static let trueCollection: [FHIRPathValue] = [.boolean(true)]
+    private static let falseCollection: [FHIRPathValue] = [.boolean(false)]
+
+    /// `[true]` or `[false]`, shared (no allocation per result).
+    static func booleanCollection(_ b: Bool) -> [FHIRPathValue] {
+        b ? trueCollection : falseCollection
+    }
+
+    private static let smallIntegers: [[FHIRPathValue]] = (0..<64).map { [.integer($0)] }
+
+    /// `[n]`, shared for small counts (no allocation per `count()`).
+    static func integerCollection(_ n: Int) -> [FHIRPathValue] {
+        n >= 0 && n < 64 ? smallIntegers[n] : [.integer(n)]
+    }
 }
