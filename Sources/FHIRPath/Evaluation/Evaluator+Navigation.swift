@@ -44,7 +44,10 @@ extension Evaluator {
         guard type != "BackboneElement", type != "Element", let def = structures.type(named: type),
             def.kind == .resource || def.kind == .complex
         else { return true }
-        return def.root.childrenByName[name] != nil
+        if def.root.childrenByName[name] != nil { return true }
+        // A resource reached through `contained` or an entry may not be a DomainResource (Parameters, Bundle);
+        // DomainResource's elements stay navigable on any resource (dom-2: `contained.contained`).
+        return def.kind == .resource && structures.type(named: "DomainResource")?.root.childrenByName[name] != nil
     }
 
     /// The direct children of every node of `input`.

@@ -43,8 +43,9 @@ struct Evaluator {
                 guard let item = try single(input, "is()") else { return [] }
                 return FHIRPathValue.booleanCollection(isType(item, type, primitiveInheritance: true))
             default:
-                guard let item = try single(input, "as()") else { return [] }
-                return isType(item, type) ? [item] : []
+                // The function form filters a collection, as the core invariants use it
+                // (dom-3: `%resource.descendants().as(canonical)`).
+                return input.filter { isType($0, type) }
             }
         case .indexer(let base, let indexNode):
             let input = try evaluate(base, scope: scope)
