@@ -59,6 +59,8 @@ struct Evaluator {
             return try negate(try evaluate(operand, scope: scope))
         case .binary(let op, let l, let r):
             return try binary(op, l, r, scope: scope)
+        case .failure(let message):
+            throw .execution(message: message)
         case .typeOperator(let isTest, let operand, let type):
             let input = try evaluate(operand, scope: scope)
             try checkType(type)

@@ -48,6 +48,8 @@ indirect enum ExpressionNode: Sendable {
     case indexer(ExpressionNode, ExpressionNode)
     case negate(ExpressionNode)
     case binary(BinaryOperator, ExpressionNode, ExpressionNode)
+    /// A construct that parses but cannot be evaluated (a time literal with a zone): an execution error.
+    case failure(String)
     /// `x is T` (isTest true) or `x as T`.
     case typeOperator(isTest: Bool, ExpressionNode, TypeSpecifier)
 }

@@ -168,7 +168,13 @@ struct Lexer {
             i += 1
             let s = i
             guard time() else { throw .syntax(message: "invalid time literal", position: start) }
-            return Token(kind: .time, text: text(s, i), position: start)
+            // A zone is not part of a time; keep it in the token so evaluation can refuse the value.
+            if peek() == 0x5A {
+                i += 1
+            } else if let c = peek(), c == 0x2B || c == 0x2D, Self.isDigit(peek(1)), peek(3) == 0x3A {
+                i += 6
+            }
+            return Token(kind: .time, text: text(s, min(i, bytes.count)), position: start)
         }
         let s = i
         guard digits(4) else { throw .syntax(message: "invalid date literal", position: start) }

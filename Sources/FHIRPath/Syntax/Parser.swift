@@ -217,6 +217,9 @@ struct Parser {
         case .time:
             _ = advance()
             guard let v = FHIRPathTemporal.parse(t.text, kind: .time) else {
+                if t.text.hasSuffix("Z") || t.text.contains("+") || t.text.contains("-") {
+                    return .failure("a time has no time zone: '@T\(t.text)'")
+                }
                 throw .syntax(message: "invalid time literal '@T\(t.text)'", position: t.position)
             }
             return .literal([.time(v)])

@@ -1,14 +1,6 @@
-import FHIRModel
-
 /// Terminology used by `memberOf()`; the validator plugs its bundled ValueSets in here.
 public protocol FHIRPathTerminology: Sendable {
     /// Whether `value` (a `code`, `Coding` or `CodeableConcept` node, or a System string) is in the value set
     /// with canonical `valueSetURL`; nil when the answer is unknown (unknown value set, unsupported type).
     func memberOf(_ value: FHIRPathValue, valueSetURL: String) -> Bool?
-}
-
-/// Profile checks used by `conformsTo()`; the validator plugs in here.
-public protocol FHIRPathProfileChecker: Sendable {
-    /// Whether `element` conforms to the StructureDefinition with canonical `profileURL`; nil when unknown.
-    func conformsTo(_ element: Element, profileURL: String) -> Bool?
 }
