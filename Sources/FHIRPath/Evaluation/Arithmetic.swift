@@ -34,8 +34,8 @@ enum Arithmetic {
                 return .quantity(
                     FHIRPathQuantity(value: op == .add ? x.value + y.value : x.value - y.value, unit: x.unit))
             }
-            // Result in the base unit of the dimension is not tracked; use the left unit's scale.
-            let factor = vx / x.value
+            // Computed in the dimension's base unit, given in the left operand's unit.
+            guard let factor = UnitConversion.factor(x.unit) else { return nil }
             let r = op == .add ? vx + vy : vx - vy
             return .quantity(FHIRPathQuantity(value: r / factor, unit: x.unit))
         case (.multiply, .quantity(let q), .integer), (.multiply, .quantity(let q), .decimal):

@@ -22,8 +22,16 @@ extension Evaluator {
     func navigate(_ input: [FHIRPathValue], _ name: String) throws(FHIRPathError) -> [FHIRPathValue] {
         var out: [FHIRPathValue] = []
         for item in input {
-            guard case .node(let e) = item else { continue }
-            for c in e.children where c.name == name { out.append(.node(c)) }
+            switch item {
+            case .node(let e):
+                for c in e.children where c.name == name { out.append(.node(c)) }
+            case .quantity(let q):
+                // System.Quantity exposes its value and unit.
+                if name == "value" { out.append(.decimal(q.value)) }
+                if name == "unit" { out.append(.string(q.unit)) }
+            default:
+                continue
+            }
         }
         if out.isEmpty {
             // No node has it: an error when no node's type defines it (`name.given1`, `valueQuantity`).

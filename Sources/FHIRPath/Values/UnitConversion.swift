@@ -44,6 +44,11 @@ enum UnitConversion {
         return unit
     }
 
+    /// How many base units of its dimension one `unit` is (`kg` → 1000, base `g`); nil for unknown units.
+    static func factor(_ unit: String) -> Decimal? {
+        table[canonicalUnit(unit, equivalence: false)]?.factor
+    }
+
     /// Both quantities expressed in one unit, or nil when they are not comparable.
     static func commensurate(
         _ a: FHIRPathQuantity, _ b: FHIRPathQuantity, equivalence: Bool = false

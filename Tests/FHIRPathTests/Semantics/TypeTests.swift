@@ -49,6 +49,9 @@ import Testing
         #expect(try Fixtures.values("1 week = 7 days", on: o) == [.boolean(true)])
         #expect(try Fixtures.values("1 year = 1 'a'", on: o).isEmpty)
         #expect(try Fixtures.values("1 year ~ 1 'a'", on: o) == [.boolean(true)])
+        #expect(try Fixtures.values("(0 'kg' + 500 'g') = 0.5 'kg'", on: o) == [.boolean(true)])
+        #expect(
+            try Fixtures.values("(1 'kg' - 250 'g').value", on: o) == [.decimal(Decimal(string: "0.75")!, scale: 2)])
     }
 
     @Test func decimalsAreExactAndKeepTheirScale() throws {
