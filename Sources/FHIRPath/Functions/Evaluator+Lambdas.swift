@@ -60,11 +60,11 @@ extension Evaluator {
             }
             let c = try evaluate(arguments[0], scope: s)
             if c.count > 1 { throw .semantic(message: "iif() criterion gives more than one item") }
-            if let b = c.first, case .boolean(let value) = b.systemValue, value {
-                return try evaluate(arguments[1], scope: s)
-            }
-            if let b = c.first, b.systemValue.flatMap({ if case .boolean = $0 { true } else { nil } }) == nil {
-                throw .semantic(message: "iif() criterion is not a Boolean")
+            if let first = c.first {
+                guard case .boolean(let value) = first.systemValue else {
+                    throw .semantic(message: "iif() criterion is not a Boolean")
+                }
+                if value { return try evaluate(arguments[1], scope: s) }
             }
             return arguments.count > 2 ? try evaluate(arguments[2], scope: s) : []
         case .trace:

@@ -49,14 +49,10 @@ enum FunctionName: String, Sendable, CaseIterable {
             1...1
         case .toQuantity, .convertsToQuantity, .round, .truncate, .lowBoundary, .highBoundary, .join:
             0...1
-        case .substring, .replace, .replaceMatches, .trace, .aggregate, .iif, .slice, .checkModifiers:
-            switch self {
-            case .substring: 1...2
-            case .replace, .replaceMatches, .slice: 2...2
-            case .trace, .aggregate: 1...2
-            case .iif: 2...3
-            default: 1...1
-            }
+        case .checkModifiers: 1...1
+        case .substring, .trace, .aggregate: 1...2
+        case .replace, .replaceMatches, .slice: 2...2
+        case .iif: 2...3
         case .sort: 0...9
         }
     }
