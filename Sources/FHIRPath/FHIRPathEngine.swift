@@ -1,4 +1,5 @@
 import FHIRModel
+import Foundation
 
 /// Compiles and evaluates FHIRPath (R4, normative N1, with the FHIR-specific functions) over the element tree.
 ///
@@ -36,7 +37,9 @@ public final class FHIRPathEngine: Sendable {
     ///   for unknown functions, wrong argument counts and unknown type names.
     public func compile(_ expression: String) throws(FHIRPathError) -> FHIRPathExpression {
         try cache.expression(expression) { text throws(FHIRPathError) in
-            FHIRPathExpression(text: text, root: try Parser.parse(text))
+            FHIRPathExpression(
+                text: text, root: try Parser.parse(text),
+                usesClock: text.contains("now(") || text.contains("today(") || text.contains("timeOfDay("))
         }
     }
 
@@ -65,9 +68,12 @@ public final class FHIRPathEngine: Sendable {
     ) throws(FHIRPathError) -> [FHIRPathValue] {
         let res = resource ?? focus
         let focusValue: [FHIRPathValue] = [.node(focus)]
-        let context = EvaluationContext(
+        var context = EvaluationContext(
             structures: structures, terminology: terminology, profiles: profiles, resource: res,
             rootResource: rootResource ?? res, context: focusValue, variables: variables)
+        if expression.usesClock {
+            context.clockMilliseconds = Int((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        }
         return try Evaluator(context: context).evaluate(expression.root, scope: Scope(this: focusValue))
     }
 

@@ -13,6 +13,9 @@ struct EvaluationContext {
     let context: [FHIRPathValue]
     /// User variables, by name without `%`.
     let variables: [String: [FHIRPathValue]]
+    /// Milliseconds since the epoch read once per evaluation when the expression uses now(), today() or
+    /// timeOfDay(), so that they give the same instant throughout it.
+    var clockMilliseconds: Int?
 }
 
 /// The iteration variables of the innermost function scope.

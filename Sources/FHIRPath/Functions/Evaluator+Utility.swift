@@ -1,9 +1,9 @@
 import Foundation
 
-/// Utility functions (§5.9): now(), today(), timeOfDay(), in UTC.
+/// Utility functions (§5.9): now(), today(), timeOfDay(), in UTC, one instant per evaluation.
 extension Evaluator {
     func utility(_ f: FunctionName) -> [FHIRPathValue] {
-        let ms = Int((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        let ms = context.clockMilliseconds ?? Int((Date().timeIntervalSince1970 * 1000).rounded(.down))
         var t = FHIRPathTemporal(kind: .dateTime, precision: .millisecond)
         t.setLocalMilliseconds(ms)
         t.offsetMinutes = 0

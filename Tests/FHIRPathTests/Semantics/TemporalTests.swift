@@ -34,4 +34,12 @@ import Testing
         let result = try Fixtures.values("@2015-02.toString() + ' ' + @2015-02-04T14:34:28.1+09:00.toString()")
         #expect(result == [.string("2015-02 2015-02-04T14:34:28.100+09:00")])
     }
+
+    @Test func nowIsOneInstantPerEvaluation() throws {
+        let same = try Fixtures.values(
+            "(1 | 2 | 3 | 4 | 5 | 6 | 7 | 8).select(now()).distinct().count() = 1 and now() = now() "
+                + "and today() = now().toDate()")
+        #expect(same == [.boolean(true)])
+        #expect(try Fixtures.values("today() > @2026-01-01 and now() > @2026-01-01T00:00:00Z") == [.boolean(true)])
+    }
 }
