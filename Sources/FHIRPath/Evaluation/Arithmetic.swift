@@ -43,6 +43,7 @@ enum Arithmetic {
         case (.multiply, .integer, .quantity(let q)), (.multiply, .decimal, .quantity(let q)):
             return .quantity(FHIRPathQuantity(value: q.value * Equality.numeric(a)!, unit: q.unit))
         case (.multiply, .quantity(let x), .quantity(let y)):
+            if let square = UnitConversion.square(x, y) { return .quantity(square) }
             return .quantity(
                 FHIRPathQuantity(value: x.value * y.value, unit: productUnit(x.unit, y.unit, "."))
             )

@@ -44,6 +44,19 @@ enum UnitConversion {
         return unit
     }
 
+    /// Base unit of each dimension, for products.
+    private static let baseUnits = ["mass": "g", "length": "m", "volume": "L", "time": "s"]
+
+    /// The product of two quantities of one dimension, in the base unit squared (`2.0 'cm' * 2.0 'm'` is
+    /// `0.0400 'm2'`); nil for other products.
+    static func square(_ a: FHIRPathQuantity, _ b: FHIRPathQuantity) -> FHIRPathQuantity? {
+        guard let da = table[canonicalUnit(a.unit, equivalence: false)],
+            let db = table[canonicalUnit(b.unit, equivalence: false)], da.dimension == db.dimension,
+            let base = baseUnits[da.dimension]
+        else { return nil }
+        return FHIRPathQuantity(value: a.value * da.factor * b.value * db.factor, unit: base + "2")
+    }
+
     /// How many base units of its dimension one `unit` is (`kg` → 1000, base `g`); nil for unknown units.
     static func factor(_ unit: String) -> Decimal? {
         table[canonicalUnit(unit, equivalence: false)]?.factor
