@@ -24,4 +24,7 @@ struct Scope {
     var this: [FHIRPathValue]
     var index: Int?
     var total: [FHIRPathValue] = []
+    /// Inside an operand of `|`: a path head naming another resource type gives empty instead of an error,
+    /// so multi-resource search expressions (`Patient.name | Practitioner.name`) work on either type.
+    var inUnion = false
 }

@@ -3,7 +3,10 @@ import FHIRModel
 extension Evaluator {
     /// A path head: the resource type name selects the focus itself (`Patient.name` on a Patient),
     /// any other name navigates from the focus.
-    func head(_ input: [FHIRPathValue], _ name: String) throws(FHIRPathError) -> [FHIRPathValue] {
+    /// - Parameter lenient: give empty, not a semantic error, for another resource type's name.
+    func head(_ input: [FHIRPathValue], _ name: String, lenient: Bool = false) throws(FHIRPathError)
+        -> [FHIRPathValue]
+    {
         if let first = name.utf8.first, first >= 0x41, first <= 0x5A {
             let matching = input.filter { item in
                 guard case .node(let e) = item else { return false }
@@ -11,6 +14,7 @@ extension Evaluator {
             }
             if !matching.isEmpty { return matching }
             if !input.isEmpty, structures.concreteResourceType(named: name) != nil {
+                if lenient { return [] }
                 throw .semantic(message: "'\(name)' does not match the type of the focus")
             }
         }

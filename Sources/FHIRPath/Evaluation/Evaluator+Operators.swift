@@ -11,8 +11,10 @@ extension Evaluator {
         default:
             break
         }
-        let left = try evaluate(l, scope: scope)
-        let right = try evaluate(r, scope: scope)
+        var operandScope = scope
+        if op == .union { operandScope.inUnion = true }
+        let left = try evaluate(l, scope: operandScope)
+        let right = try evaluate(r, scope: operandScope)
         switch op {
         case .union:
             return Equality.distinct(left + right)

@@ -23,7 +23,7 @@ struct Evaluator {
             if let base {
                 return try navigate(try evaluate(base, scope: scope), name)
             }
-            return try head(scope.this, name)
+            return try head(scope.this, name, lenient: scope.inUnion)
         case .call(.call(let inner, .children, let a1)?, .count, let a2) where a1.isEmpty && a2.isEmpty:
             // children().count() without building the children (ele-1 runs it on every element).
             let input = try inner.map { node throws(FHIRPathError) in try evaluate(node, scope: scope) } ?? scope.this
@@ -64,9 +64,10 @@ struct Evaluator {
         case .typeOperator(let isTest, let operand, let type):
             let input = try evaluate(operand, scope: scope)
             try checkType(type)
-            guard let item = try single(input, isTest ? "is" : "as") else { return [] }
-            if isTest { return FHIRPathValue.booleanCollection(isType(item, type, primitiveInheritance: true)) }
-            return isType(item, type) ? [item] : []
+            // `as` filters a collection, as R4 search parameters use it (`(useContext.value as Quantity)`).
+            if !isTest { return input.filter { isType($0, type) } }
+            guard let item = try single(input, "is") else { return [] }
+            return FHIRPathValue.booleanCollection(isType(item, type, primitiveInheritance: true))
         }
     }
 

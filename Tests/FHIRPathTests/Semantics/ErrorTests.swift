@@ -48,4 +48,14 @@ import Testing
         #expect(FHIRPathError.syntax(message: "m", position: 3).description == "FHIRPath syntax error at offset 3: m")
         #expect(FHIRPathError.execution(message: "m").message == "m")
     }
+
+    @Test func anotherResourceTypeIsAnErrorExceptInAUnion() throws {
+        #expect(throws: FHIRPathError.self) {
+            try Fixtures.engine.evaluate("Practitioner.name", focus: Fixtures.patient)
+        }
+        // Multi-resource search parameter expressions evaluate on either type.
+        let given = try Fixtures.values("Patient.name.given | Practitioner.name.given")
+        #expect(given == [.string("Peter"), .string("James"), .string("Jim")])
+        #expect(try Fixtures.values("(Practitioner.name | Patient.name).count()") == [.integer(2)])
+    }
 }
