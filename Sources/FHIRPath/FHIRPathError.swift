@@ -17,6 +17,7 @@ public enum FHIRPathError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The stage, the position for syntax errors, and the message.
     public var description: String {
         switch self {
         case .syntax(let m, let p): "FHIRPath syntax error at offset \(p): \(m)"

@@ -2,15 +2,18 @@ import Foundation
 
 /// A System.Quantity: a decimal value and a unit (UCUM code, or a calendar duration keyword such as `year`).
 public struct FHIRPathQuantity: Sendable, Hashable, CustomStringConvertible {
+    /// The amount.
     public var value: Decimal
     /// The UCUM code or calendar keyword; `1` when there is none.
     public var unit: String
 
+    /// A quantity of `value` in `unit` (a UCUM code such as `mg`, or a calendar keyword such as `days`).
     public init(value: Decimal, unit: String) {
         self.value = value
         self.unit = unit
     }
 
+    /// FHIRPath literal form: `5 'mg'`.
     public var description: String { "\(value) '\(unit)'" }
 
     /// Calendar duration keywords (singular and plural) and the temporal component they add.

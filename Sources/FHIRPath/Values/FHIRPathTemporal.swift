@@ -12,23 +12,34 @@ public struct FHIRPathTemporal: Sendable, Hashable {
     public enum Precision: Int, Sendable, Hashable, Comparable {
         case year, month, day, hour, minute, second, millisecond
 
+        /// Coarser precisions order first.
         public static func < (a: Precision, b: Precision) -> Bool { a.rawValue < b.rawValue }
     }
 
+    /// Date, DateTime or Time.
     public var kind: Kind
+    /// Components; those finer than ``precision`` hold their lowest value and are not part of the value.
     public var year = 0
+    /// 1–12.
     public var month = 1
+    /// 1–31.
     public var day = 1
+    /// 0–23.
     public var hour = 0
+    /// 0–59.
     public var minute = 0
+    /// 0–60.
     public var second = 0
+    /// 0–999.
     public var millisecond = 0
     /// Digits of the fraction as written (for output), when there is one.
     public var fractionDigits = 0
+    /// The finest component present.
     public var precision: Precision
     /// Offset from UTC in minutes; nil when the value has no zone.
     public var offsetMinutes: Int?
 
+    /// A value of `kind` with every component at its lowest value up to `precision`.
     public init(kind: Kind, precision: Precision) {
         self.kind = kind
         self.precision = precision
