@@ -31,6 +31,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "FHIRPath",
+            dependencies: ["FHIRModel"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Booking",
             swiftSettings: strictSettings
         ),
@@ -61,6 +66,7 @@ let package = Package(
             name: "BookingGatewayCLI",
             dependencies: [
                 "FHIRModel",
+                "FHIRPath",
                 "CLibXML2",
                 "Booking",
                 "BookingSQLite",
@@ -108,6 +114,11 @@ let package = Package(
                 "FHIRTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FHIRPathTests",
+            dependencies: ["FHIRPath", "FHIRModel", "FHIRTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

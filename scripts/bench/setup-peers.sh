@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create (if missing) the Python venv that holds the codec-benchmark peers, and
+# Create (if missing) the Python venv that holds the benchmark peers (codecs and
+# FHIRPath), and
 # install the pinned peers into it. Idempotent and quiet: a package that is
 # already installed at the wanted version is not touched, so a second run makes
 # no network request. The last line on stdout is the venv's python path.
@@ -26,6 +27,8 @@ py="$venv/bin/python"
 peers=(
   "fhirkit-rs|0.1.0"
   "fhir.resources|8.3.0"
+  "fhirpathpy|2.2.4"
+  "fhirpathrs|0.1.5"
   "orjson|"
   "lxml|"
 )
