@@ -93,7 +93,7 @@ struct LoadBench: AsyncParsableCommand {
                 SlotQuery(from: now.addingTimeInterval(3600), to: now.addingTimeInterval(3 * 86400), limit: popular)))
         guard let first = targets.first, let last = targets.last else { throw CLIError("no slots to contend for") }
         let findPath =
-            "/Appointment/$find?practitioner=Practitioner/busy&start=\(Self.instant(first.start))&end=\(Self.instant(last.start))&_count=\(popular)"
+            "/Appointment/$find?practitioner=Practitioner/busy&start=\(Self.instant(first.start))&end=\(Self.instant(last.end))&_count=\(popular)"
         let deadline = Date().addingTimeInterval(seconds)
         let t0 = Date()
         let results = try await withThrowingTaskGroup(of: ClientLog.self) { group in
