@@ -30,6 +30,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "FHIRValidation",
+            dependencies: ["FHIRModel"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Booking",
             swiftSettings: strictSettings
         ),
@@ -60,6 +65,7 @@ let package = Package(
             name: "BookingGatewayCLI",
             dependencies: [
                 "FHIRModel",
+                "FHIRValidation",
                 "CLibXML2",
                 "Booking",
                 "BookingSQLite",
@@ -106,6 +112,11 @@ let package = Package(
                 "FHIRTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FHIRValidationTests",
+            dependencies: ["FHIRValidation", "FHIRModel", "FHIRTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,90 @@
+import FHIRModel
+import Foundation
+
+extension ValidationRun {
+    /// An extension: against its definition when known (context, value types, cardinality of its parts),
+    /// otherwise against the base Extension with a warning that the URL is unknown (the HL7 Java validator's
+    /// default). ext-1 (value or extensions, not both) is checked here.
+    mutating func validateExtension(_ ext: Element, def: ProfileElement, host: Element, hostPath: String, path: String)
+    {
+        let url = ext.string("url")
+        let hasValue = ext.child("value") != nil
+        let hasExtensions = ext.child("extension") != nil
+        if hasValue == hasExtensions {
+            report(
+                .error, .invariant, "Must have either extensions or value[x], not both (ext-1)", at: path, key: "ext-1")
+        }
+        var definition: Profile?
+        if let profileURL = def.types.first(where: { $0.code == "Extension" })?.profiles.first {
+            definition = store.profile(profileURL)
+        }
+        if definition == nil, let url { definition = store.profile(url) }
+        guard let definition, definition.type == "Extension" else {
+            if let url, def.sliceName == nil {
+                report(.warning, .structure, "Unknown extension \(url)", at: path)
+            }
+            validate(ext, def: def, path: path)
+            return
+        }
+        if let url, url != definition.url, def.sliceName == nil {
+            report(.error, .value, "The extension URL \(url) does not match the definition \(definition.url)", at: path)
+        }
+        if def.sliceName == nil || def.children.isEmpty {
+            checkContext(definition, host: host, hostPath: hostPath, path: path)
+        }
+        depth += 1
+        if depth < 96 { validate(ext, def: definition.root, path: path) }
+        depth -= 1
+    }
+
+    /// The extension's context: the host's type or path (without indexes), or a host extension's URL.
+    mutating func checkContext(_ definition: Profile, host: Element, hostPath: String, path: String) {
+        guard !definition.contexts.isEmpty else { return }
+        let plainPath = Self.withoutIndexes(hostPath)
+        var candidates: Set<String> = [host.type, plainPath, "Element"]
+        if isResourceType(host.type) { candidates.formUnion(["Resource", "DomainResource"]) }
+        if host.type == "BackboneElement" { candidates.insert("BackboneElement") }
+        // A path relative to a datatype: `Address.line` when the host path ends in a datatype's element.
+        let parts = plainPath.split(separator: ".")
+        for i in parts.indices.dropFirst() {
+            candidates.insert(parts[i...].joined(separator: "."))
+        }
+        let hostURL = host.type == "Extension" ? host.string("url") : nil
+        for c in definition.contexts {
+            switch c.type {
+            case "extension":
+                if c.expression == hostURL { return }
+            case "fhirpath":
+                return  // Not evaluated here: accepted.
+            default:
+                if candidates.contains(c.expression) { return }
+                if let t = store.coreByType[c.expression], t.kind == "complex-type", host.type == c.expression {
+                    return
+                }
+            }
+        }
+        let allowed = definition.contexts.map(\.expression).joined(separator: ", ")
+        report(
+            .error, .structure,
+            "The extension \(definition.url) is not allowed to be used at this point (allowed = \(allowed); this element is [\(plainPath)])",
+            at: path)
+    }
+
+    static func withoutIndexes(_ path: String) -> String {
+        var out = ""
+        var skipping = false
+        for ch in path {
+            if ch == "[" {
+                skipping = true
+            } else if ch == "]" {
+                skipping = false
+            } else if !skipping {
+                out.append(ch)
+            }
+        }
+        if let r = out.range(of: ".ofType(") {
+            out = String(out[..<r.lowerBound]) + String(out[r.upperBound...].drop { $0 != ")" }.dropFirst())
+        }
+        return out
+    }
+}

@@ -1,0 +1,40 @@
+import FHIRModel
+
+/// Constraint keys the validator does not hand to the ``ConstraintEvaluator``.
+///
+/// - Checked natively (cheaper, and they must work without an evaluator): ele-1 (value or children), ext-1
+///   (value or extensions), dom-2, dom-3, dom-4, dom-5 (contained resources), bdl-7, bdl-8 (fullUrl).
+/// - Best practice, skipped like the HL7 Java validator does by default: dom-6 (a resource should have a
+///   narrative).
+public enum InvariantPolicy {
+    /// Keys checked by the validator itself.
+    public static let native: Set<String> = ["ele-1", "ext-1", "dom-2", "dom-3", "dom-4", "dom-5", "bdl-7", "bdl-8"]
+    /// Best-practice keys that are not evaluated.
+    public static let skipped: Set<String> = ["dom-6"]
+}
+
+extension ValidationRun {
+    /// Evaluates the element's constraints through the evaluator (error or warning as the constraint says);
+    /// a throwing expression is a warning. Without evaluator, counts what was skipped.
+    mutating func checkInvariants(_ e: Element, constraints: [Invariant], path: String) {
+        for inv in constraints {
+            if InvariantPolicy.native.contains(inv.key) || InvariantPolicy.skipped.contains(inv.key) { continue }
+            guard let expression = inv.expression else { continue }
+            guard let evaluator else {
+                skippedInvariants += 1
+                continue
+            }
+            do {
+                if try !evaluator.evaluate(expression: expression, focus: e, resource: resource, rootResource: root) {
+                    report(
+                        inv.severity == "error" ? .error : .warning, .invariant,
+                        "Constraint failed: \(inv.key): '\(inv.human)'", at: path, key: inv.key)
+                }
+            } catch {
+                report(
+                    .warning, .processing, "The constraint \(inv.key) could not be evaluated: \(error)", at: path,
+                    key: inv.key)
+            }
+        }
+    }
+}
