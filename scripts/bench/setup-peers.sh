@@ -26,6 +26,7 @@ py="$venv/bin/python"
 peers=(
   "fhirkit-rs|0.1.0"
   "fhir.resources|8.3.0"
+  "pyfhircheck|0.2.0"
   "orjson|"
   "lxml|"
 )

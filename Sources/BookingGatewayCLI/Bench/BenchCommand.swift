@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run benchmarks (ratios against baselines measured in the same run).",
-        subcommands: [CodecBench.self, BookingBench.self, HTTPBench.self]
+        subcommands: [CodecBench.self, BookingBench.self, HTTPBench.self, ValidationBench.self]
     )
 }

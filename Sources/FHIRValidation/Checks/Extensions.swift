@@ -55,7 +55,25 @@ extension ValidationRun {
             case "extension":
                 if c.expression == hostURL { return }
             case "fhirpath":
-                return  // Not evaluated here: accepted.
+                // Not evaluated: the path without its `where(...)` filters must match the host.
+                var plain = ""
+                var depth = 0
+                var rest = Substring(c.expression)
+                while let ch = rest.first {
+                    if rest.hasPrefix(".where(") {
+                        depth = 1
+                        rest = rest.dropFirst(".where(".count)
+                        while depth > 0, let x = rest.first {
+                            if x == "(" { depth += 1 }
+                            if x == ")" { depth -= 1 }
+                            rest = rest.dropFirst()
+                        }
+                        continue
+                    }
+                    plain.append(ch)
+                    rest = rest.dropFirst()
+                }
+                if candidates.contains(plain) { return }
             default:
                 if candidates.contains(c.expression) { return }
                 if let t = store.coreByType[c.expression], t.kind == "complex-type", host.type == c.expression {

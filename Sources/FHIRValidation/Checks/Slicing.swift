@@ -114,7 +114,10 @@ extension ValidationRun {
             return t.min >= 1 ? !values.isEmpty : (t.max == 0 ? values.isEmpty : true)
         case "type":
             guard let t = target.first, !t.types.isEmpty else { return false }
-            return values.contains { t.typeCodes.contains($0.type) }
+            // A choice constrained through renamed type slices (`contentString`): their types.
+            let typeSlices = t.isChoice && t.slicing == nil ? t.slices.filter { $0.min > 0 || $0.max != 0 } : []
+            let allowed = typeSlices.isEmpty ? t.typeCodes : typeSlices.flatMap(\.typeCodes)
+            return values.contains { allowed.contains($0.type) }
         case "profile":
             guard let t = target.first else { return false }
             let urls = t.types.flatMap { $0.profiles + $0.targetProfiles }

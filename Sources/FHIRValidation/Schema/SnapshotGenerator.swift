@@ -76,7 +76,14 @@ enum SnapshotGenerator {
         guard let base else { return nil }
         guard let slice else { return base }
         if let existing = base.slices.first(where: { $0.sliceName == slice }) { return existing }
-        let s = base.copy()
+        // A reslice (`actionType/Single`) starts from the slice it refines.
+        var origin = base
+        if let slash = slice.lastIndex(of: "/"),
+            let parentSlice = base.slices.first(where: { $0.sliceName == String(slice[..<slash]) })
+        {
+            origin = parentSlice
+        }
+        let s = origin.copy()
         s.slices = []
         s.slicing = nil
         s.sliceName = slice
