@@ -16,15 +16,21 @@ extension ValidationRun {
         let savedResource = resource
         let savedContained = containedTypes
         let savedBundle = bundle
+        let savedHost = containerHost
         resource = r
-        containedTypes = [:]
-        for c in r.children(named: "contained") {
-            if let id = c.resourceID { containedTypes[id] = c.type }
+        // A contained resource's `#id` references point at its container's other contained resources.
+        if r.name != "contained" {
+            containerHost = r
+            containedTypes = [:]
+            for c in r.children(named: "contained") {
+                if let id = c.resourceID { containedTypes[id] = c.type }
+            }
         }
         if r.type == "Bundle" { bundle = BundleIndex(bundle: r) }
         defer {
             resource = savedResource
             containedTypes = savedContained
+            containerHost = savedHost
             bundle = savedBundle
             depth -= 1
         }
@@ -123,10 +129,20 @@ extension ValidationRun {
                 let target = assigned[i] ?? cd
                 guard checkType(item, def: target, path: childPath) else { continue }
                 if isResourceType(item.type) {
-                    let profiles = target.types.flatMap(\.profiles).compactMap { store.profile($0) }
+                    // Several profiles on the type: the resource must conform to one of them.
+                    var profiles = target.types.filter { $0.code == item.type || $0.code == "Resource" }
+                        .flatMap(\.profiles).compactMap { store.profile($0) }
+                    if profiles.count > 1 {
+                        profiles = [profiles.first { conforms(item, to: $0) } ?? profiles[0]]
+                    }
                     validateResource(item, path: childPath, extraProfiles: profiles)
                 } else if item.type == "Extension" && (cd.name == "extension" || cd.name == "modifierExtension") {
                     validateExtension(item, def: target, host: e, hostPath: path, path: childPath)
+                } else if e.type == "Extension" && cd.name == "value" {
+                    // The value of an extension: extensions on it may name this extension as their context.
+                    extensionURLs.append(e.string("url") ?? "")
+                    validate(item, def: target, path: childPath)
+                    extensionURLs.removeLast()
                 } else {
                     depth += 1
                     if depth < 96 { validate(item, def: target, path: childPath) }

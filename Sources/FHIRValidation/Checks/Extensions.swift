@@ -49,11 +49,25 @@ extension ValidationRun {
         for i in parts.indices.dropFirst() {
             candidates.insert(parts[i...].joined(separator: "."))
         }
-        let hostURL = host.type == "Extension" ? host.string("url") : nil
+        // The resource's base types stand for its name: `DomainResource.text` matches `Patient.text`.
+        if let first = parts.first, var base = store.coreByType[String(first)]?.baseDefinition {
+            let rest = parts.dropFirst().joined(separator: ".")
+            while let t = store.profile(base) {
+                candidates.insert(rest.isEmpty ? t.type : t.type + "." + rest)
+                guard let next = t.baseDefinition else { break }
+                base = next
+            }
+        }
+        var hostURLs = Set(extensionURLs.suffix(1))
+        if host.type == "Extension", let u = host.string("url") { hostURLs.insert(u) }
         for c in definition.contexts {
+            let head = String(c.expression.split(separator: ".").first ?? "")
+            if c.type != "extension" && store.coreByType[head] == nil {
+                return  // A type this version does not know (CanonicalResource, an R5 name): not judged.
+            }
             switch c.type {
             case "extension":
-                if c.expression == hostURL { return }
+                if hostURLs.contains(c.expression) { return }
             case "fhirpath":
                 // Not evaluated: the path without its `where(...)` filters must match the host.
                 var plain = ""

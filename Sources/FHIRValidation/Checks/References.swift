@@ -50,7 +50,7 @@ extension ValidationRun {
     func resolved(_ e: Element) -> Element? {
         guard let ref = e.string("reference") else { return nil }
         if ref.hasPrefix("#") {
-            return resource.children(named: "contained").first { $0.resourceID == String(ref.dropFirst()) }
+            return containerHost.children(named: "contained").first { $0.resourceID == String(ref.dropFirst()) }
         }
         return bundle?.resolve(ref)
     }

@@ -25,7 +25,18 @@ extension ValidationRun {
             }
             var itemPath = path + "." + def.name
             if def.isArray { itemPath += "[\(i)]" }
-            if let si = matched {
+            if let parent = matched {
+                // A reslice (`a/b`) of the matched slice, told apart by the slice's own slicing, is more specific.
+                var si = parent
+                let prefix = (def.slices[parent].sliceName ?? "") + "/"
+                for (ri, r) in def.slices.enumerated() where ri != parent && r.sliceName?.hasPrefix(prefix) == true {
+                    let p = def.slices[parent]
+                    if p.slicing != nil ? matches(item, slice: r, base: p) : conforms(item, def: r) {
+                        si = ri
+                        counts[parent] += 1
+                        break
+                    }
+                }
                 assigned[i] = def.slices[si]
                 counts[si] += 1
                 if def.slicing?.ordered == true && si < lastSlice {
@@ -72,6 +83,10 @@ extension ValidationRun {
 
     func discriminatorMatches(_ item: Element, slice: ProfileElement, _ d: Slicing.Discriminator) -> Bool {
         var path = d.path
+        if path.hasPrefix("$this.") { path.removeFirst("$this.".count) }
+        if d.type == "type" && path.hasSuffix("resolve()") {
+            return resolvedTypeMatches(item, slice: slice, path: path)
+        }
         var resolveTarget = false
         if path.hasPrefix("resolve()") {
             resolveTarget = true
@@ -96,6 +111,7 @@ extension ValidationRun {
             if path == "url", let url = slice.types.first?.profiles.first {
                 return values.contains { $0.value == url }
             }
+            if t.max == 0 { return values.isEmpty }
             if let b = t.binding, b.strength == "required", let vs = b.valueSet,
                 case .codes(let keys, let codes) = store.terminology.valueSet(vs)
             {
@@ -108,7 +124,8 @@ extension ValidationRun {
                     }
                 }
             }
-            return false
+            // The slice does not constrain this discriminator: it does not tell slices apart.
+            return t.binding == nil
         case "exists":
             guard let t = target.first else { return values.isEmpty }
             return t.min >= 1 ? !values.isEmpty : (t.max == 0 ? values.isEmpty : true)
@@ -130,6 +147,32 @@ extension ValidationRun {
         default:
             return false
         }
+    }
+
+    /// A type discriminator through a reference (`item.resolve()`): the resolved resource's type against the
+    /// slice's target profiles.
+    func resolvedTypeMatches(_ item: Element, slice: ProfileElement, path: String) -> Bool {
+        var refPath = String(path.dropLast("resolve()".count))
+        if refPath.hasSuffix(".") { refPath.removeLast() }
+        let refs = refPath.isEmpty ? [item] : navigate(item, refPath)
+        let targets = refPath.isEmpty ? [slice] : sliceElements(slice, path: refPath)
+        let allowed = targets.flatMap(\.types).flatMap(\.targetProfiles).map { url in
+            store.profile(url)?.type ?? String(url.split(separator: "/").last ?? "")
+        }
+        guard !allowed.isEmpty else { return false }
+        return refs.contains { ref in
+            guard let target = resolved(ref) else { return false }
+            return allowed.contains(target.type) || allowed.contains("Resource")
+        }
+    }
+
+    /// Whether `e` validates against an element definition with no error (reslices without their own slicing).
+    func conforms(_ e: Element, def: ProfileElement) -> Bool {
+        var probe = ValidationRun(store: store, evaluator: nil, root: root)
+        probe.bundle = bundle
+        probe.depth = depth + 8
+        probe.validate(e, def: def, path: e.type)
+        return !probe.issues.contains { $0.isError }
     }
 
     /// Whether `e` validates against `profile` with no error (used by profile discriminators).
@@ -182,7 +225,10 @@ extension ValidationRun {
                         c.childrenByName["extension"]
                         ?? typeRoot(for: c.typeCodes.first ?? "", def: c)?
                         .childrenByName["extension"]
-                    return (ext?.slices ?? []).filter { $0.types.first?.profiles.first == url }
+                    let found = (ext?.slices ?? []).filter { $0.types.first?.profiles.first == url }
+                    // The most specific first: a reslice fixes what its slice leaves open.
+                    return found.filter { $0.sliceName?.contains("/") == true }
+                        + found.filter { $0.sliceName?.contains("/") != true }
                 }
                 continue
             }

@@ -14,6 +14,10 @@ struct ValidationRun {
     var bundle: BundleIndex?
     /// Ids of the contained resources of the current resource, with their types.
     var containedTypes: [String: String] = [:]
+    /// The resource holding the contained resources `#id` references resolve in.
+    var containerHost: Element
+    /// URLs of the extensions whose values are being walked (for `extension` contexts).
+    var extensionURLs: [String] = []
     /// Nesting depth guard against pathological recursion (content references, profiles naming themselves).
     var depth = 0
 
@@ -22,6 +26,7 @@ struct ValidationRun {
         self.evaluator = evaluator
         self.root = root
         self.resource = root
+        self.containerHost = root
     }
 
     mutating func report(

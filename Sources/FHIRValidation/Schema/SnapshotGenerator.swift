@@ -10,6 +10,8 @@ enum SnapshotGenerator {
         differential: [JSONNode], base: ProfileElement, type: (String) -> Profile?
     ) -> ProfileElement {
         let root = base.copy()
+        // Content references copy the base's (unconstrained) element, as the published snapshots do.
+        let original = base.copy()
         for node in differential {
             let o = node.value
             guard let path = o["path"]?.value.stringValue else { continue }
@@ -18,7 +20,7 @@ enum SnapshotGenerator {
             guard var current = Optional(root) else { continue }
             var ok = true
             for seg in segments.dropFirst() {
-                if current.children.isEmpty { materialize(current, type: type) }
+                if current.children.isEmpty { materialize(current, root: original, type: type) }
                 guard let next = child(of: current, segment: seg) else {
                     ok = false
                     break
@@ -44,7 +46,15 @@ enum SnapshotGenerator {
     }
 
     /// Copies the children of the element's type (or content reference) under it.
-    static func materialize(_ e: ProfileElement, type: (String) -> Profile?) {
+    static func materialize(_ e: ProfileElement, root: ProfileElement, type: (String) -> Profile?) {
+        if let target = e.contentReference.map({ String($0.split(separator: "#").last ?? "") }),
+            let ref = find(target, in: root)
+        {
+            e.children = ref.children.map { $0.copy() }
+            for c in e.children { c.rebase(from: ref.path, to: e.path) }
+            e.freeze()
+            return
+        }
         if let ref = e.referenced {
             e.children = ref.children.map { $0.copy() }
             for c in e.children { c.rebase(from: ref.path, to: e.path) }
@@ -110,5 +120,13 @@ enum SnapshotGenerator {
         if d.maxValue != nil { e.maxValue = d.maxValue }
         if o["contentReference"] != nil { e.contentReference = d.contentReference }
         for c in d.constraints where !e.constraints.contains(where: { $0.key == c.key }) { e.constraints.append(c) }
+    }
+
+    static func find(_ path: String, in e: ProfileElement) -> ProfileElement? {
+        if e.path == path && e.sliceName == nil { return e }
+        for c in e.children where path == c.path || path.hasPrefix(c.path + ".") {
+            if let f = find(path, in: c) { return f }
+        }
+        return nil
     }
 }
