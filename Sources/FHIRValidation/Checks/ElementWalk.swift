@@ -17,7 +17,9 @@ extension ValidationRun {
         let savedContained = containedTypes
         let savedBundle = bundle
         let savedHost = containerHost
+        let savedPath = resourcePath
         resource = r
+        resourcePath = path
         // A contained resource's `#id` references point at its container's other contained resources.
         if r.name != "contained" {
             containerHost = r
@@ -31,6 +33,7 @@ extension ValidationRun {
             resource = savedResource
             containedTypes = savedContained
             containerHost = savedHost
+            resourcePath = savedPath
             bundle = savedBundle
             depth -= 1
         }

@@ -40,7 +40,10 @@ extension ValidationRun {
     /// The extension's context: the host's type or path (without indexes), or a host extension's URL.
     mutating func checkContext(_ definition: Profile, host: Element, hostPath: String, path: String) {
         guard !definition.contexts.isEmpty else { return }
-        let plainPath = Self.withoutIndexes(hostPath)
+        // The host's path from its own resource: `MessageHeader.source`, not `Bundle.entry.resource.source`.
+        let relative =
+            hostPath.hasPrefix(resourcePath) ? resource.type + hostPath.dropFirst(resourcePath.count) : hostPath
+        let plainPath = Self.withoutIndexes(relative)
         var candidates: Set<String> = [host.type, plainPath, "Element"]
         if isResourceType(host.type) { candidates.formUnion(["Resource", "DomainResource"]) }
         if host.type == "BackboneElement" { candidates.insert("BackboneElement") }

@@ -14,6 +14,8 @@ struct ValidationRun {
     var bundle: BundleIndex?
     /// Ids of the contained resources of the current resource, with their types.
     var containedTypes: [String: String] = [:]
+    /// Where the current resource sits (`Bundle.entry[0].resource`), to give paths relative to it.
+    var resourcePath = ""
     /// The resource holding the contained resources `#id` references resolve in.
     var containerHost: Element
     /// URLs of the extensions whose values are being walked (for `extension` contexts).

@@ -18,7 +18,7 @@ public struct ValidationIssue: Sendable, Hashable, CustomStringConvertible {
 
     /// The OperationOutcome `issue.code` (IssueType) values the validator uses.
     public enum Code: String, Sendable, Hashable {
-        case structure, required, value, invariant, invalid, `extension`, processing, informational
+        case structure, required, value, invariant, invalid, security, `extension`, processing, informational
         case codeInvalid = "code-invalid"
         case notSupported = "not-supported"
         case businessRule = "business-rule"
