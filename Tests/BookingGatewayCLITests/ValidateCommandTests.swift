@@ -34,7 +34,7 @@ struct ValidateCommandTests {
         #expect(r.status == 1)
         let errors = r.stdout.split(separator: "\n").filter { $0.contains(": error ") }
         #expect(errors.count == 1, "\(r.stdout)")
-        #expect(errors.first?.contains("error Slot.status:") == true, "\(r.stdout)")
+        #expect(errors.first?.contains("error Slot.status [1:62]:") == true, "\(r.stdout)")
     }
 
     @Test("reader errors carry line and column")
