@@ -72,25 +72,14 @@ extension ValidationRun {
             case "extension":
                 if hostURLs.contains(c.expression) { return }
             case "fhirpath":
-                // Not evaluated: the path without its `where(...)` filters must match the host.
-                var plain = ""
-                var depth = 0
-                var rest = Substring(c.expression)
-                while let ch = rest.first {
-                    if rest.hasPrefix(".where(") {
-                        depth = 1
-                        rest = rest.dropFirst(".where(".count)
-                        while depth > 0, let x = rest.first {
-                            if x == "(" { depth += 1 }
-                            if x == ")" { depth -= 1 }
-                            rest = rest.dropFirst()
-                        }
-                        continue
-                    }
-                    plain.append(ch)
-                    rest = rest.dropFirst()
+                // Not evaluated by an engine: the path without its `where(...)` filters must match the host, and
+                // a simple filter `where(name = 'value')` is checked on the host element.
+                let (plain, filters) = Self.splitFilters(c.expression)
+                if candidates.contains(plain)
+                    && filters.allSatisfy({ f in f.map { host.string($0.name) == $0.value } ?? true })
+                {
+                    return
                 }
-                if candidates.contains(plain) { return }
             default:
                 if candidates.contains(c.expression) { return }
                 if let t = store.coreByType[c.expression], t.kind == "complex-type", host.type == c.expression {
@@ -103,6 +92,39 @@ extension ValidationRun {
             .error, .structure,
             "The extension \(definition.url) is not allowed to be used at this point (allowed = \(allowed); this element is [\(plainPath)])",
             at: path)
+    }
+
+    /// `Patient.address.where(use = 'home')` → ("Patient.address", [("use", "home")]); a filter that is not of the
+    /// simple `name = 'value'` form is nil (not judged).
+    static func splitFilters(_ expression: String) -> (String, [(name: String, value: String)?]) {
+        var plain = ""
+        var filters: [(name: String, value: String)?] = []
+        var rest = Substring(expression)
+        while let ch = rest.first {
+            guard rest.hasPrefix(".where(") else {
+                plain.append(ch)
+                rest = rest.dropFirst()
+                continue
+            }
+            rest = rest.dropFirst(".where(".count)
+            var depth = 1
+            var inner = ""
+            while depth > 0, let x = rest.first {
+                if x == "(" { depth += 1 }
+                if x == ")" { depth -= 1 }
+                if depth > 0 { inner.append(x) }
+                rest = rest.dropFirst()
+            }
+            let parts = inner.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, parts[1].count >= 2, parts[1].hasPrefix("'"), parts[1].hasSuffix("'"),
+                parts[0].allSatisfy({ $0.isLetter || $0.isNumber })
+            {
+                filters.append((parts[0], String(parts[1].dropFirst().dropLast())))
+            } else {
+                filters.append(nil)
+            }
+        }
+        return (plain, filters)
     }
 
     static func withoutIndexes(_ path: String) -> String {

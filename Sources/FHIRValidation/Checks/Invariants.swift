@@ -3,12 +3,17 @@ import FHIRModel
 /// Constraint keys the validator does not hand to the ``ConstraintEvaluator``.
 ///
 /// - Checked natively (cheaper, and they must work without an evaluator): ele-1 (value or children), ext-1
-///   (value or extensions), dom-2, dom-3, dom-4, dom-5 (contained resources), bdl-7, bdl-8 (fullUrl).
+///   (value or extensions), dom-2, dom-3, dom-4, dom-5 (contained resources), bdl-7, bdl-8 (fullUrl), ref-1
+///   (a `#id` reference resolves to a contained resource; its R4 expression looks in `%rootResource.contained`
+///   only, so a reference from one contained resource to another, or to the container with `#`, would fail
+///   wrongly — the HL7 Java validator special-cases it too).
 /// - Best practice, skipped like the HL7 Java validator does by default: dom-6 (a resource should have a
 ///   narrative).
 public enum InvariantPolicy {
     /// Keys checked by the validator itself.
-    public static let native: Set<String> = ["ele-1", "ext-1", "dom-2", "dom-3", "dom-4", "dom-5", "bdl-7", "bdl-8"]
+    public static let native: Set<String> = [
+        "ele-1", "ext-1", "dom-2", "dom-3", "dom-4", "dom-5", "bdl-7", "bdl-8", "ref-1",
+    ]
     /// Best-practice keys that are not evaluated.
     public static let skipped: Set<String> = ["dom-6"]
 }

@@ -36,6 +36,13 @@ extension ValidationRun {
         var names: [String] = []
         for url in targets {
             let name = store.profile(url)?.type ?? String(url.split(separator: "/").last ?? "")
+            if store.profile(url) == nil && !isResourceType(name) {
+                report(
+                    .warning, .notFound,
+                    "The target profile \(url) is not known, so the reference's target cannot be checked against it",
+                    at: path)
+                return
+            }
             if name == "Resource" || name == found { return }
             if name == "DomainResource" && found != "Bundle" && found != "Binary" && found != "Parameters" { return }
             names.append(name)

@@ -138,6 +138,8 @@ extension ValidationRun {
         case "profile":
             guard let t = target.first else { return false }
             let urls = t.types.flatMap { $0.profiles + $0.targetProfiles }
+            // The slice does not constrain this discriminator: it does not tell slices apart.
+            if urls.isEmpty { return true }
             return values.contains { v in
                 urls.contains { url in
                     guard let p = store.profile(url) else { return false }
