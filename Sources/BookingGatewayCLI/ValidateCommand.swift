@@ -28,6 +28,8 @@ struct ValidateCommand: ParsableCommand {
         help: "Folder (or file) of StructureDefinitions, ValueSets and CodeSystems to load; repeatable.")
     var profileFolders: [String] = []
     @Option(help: "Output: text or json.") var format: OutputFormat = .text
+    @Flag(help: "Report extensions with an unknown URL as errors (as the HL7 Java validator does), not warnings.")
+    var strictExtensions = false
     @OptionGroup var profiles: ProfilesOption
 
     func run() throws {
@@ -36,7 +38,8 @@ struct ValidateCommand: ParsableCommand {
         do {
             validator = try Validator(
                 registry: registry, structures: profiles.structures.map { URL(fileURLWithPath: $0) },
-                extraFolders: profileFolders.map { URL(fileURLWithPath: $0) })
+                extraFolders: profileFolders.map { URL(fileURLWithPath: $0) },
+                options: ValidationOptions(unknownExtensionSeverity: strictExtensions ? .error : .warning))
         } catch {
             throw CLIError("cannot load the definitions: \(error)")
         }

@@ -12,11 +12,15 @@ import Foundation
 public final class Validator: Sendable {
     public let store: ProfileStore
     public let evaluator: (any ConstraintEvaluator)?
+    public let options: ValidationOptions
 
     /// A validator over an already loaded ``ProfileStore``.
-    public init(store: ProfileStore, evaluator: (any ConstraintEvaluator)? = nil) {
+    public init(
+        store: ProfileStore, evaluator: (any ConstraintEvaluator)? = nil, options: ValidationOptions = .init()
+    ) {
         self.store = store
         self.evaluator = evaluator
+        self.options = options
     }
 
     /// Loads the definitions and builds the validator.
@@ -26,24 +30,25 @@ public final class Validator: Sendable {
     ///     registry's default folder.
     ///   - extraFolders: folders or files of StructureDefinitions, ValueSets and CodeSystems (JSON or XML).
     ///   - evaluator: the invariant evaluator; nil skips invariants (one information issue per validation).
+    ///   - options: see ``ValidationOptions`` (defaults follow the HL7 Java validator).
     /// - Throws: ``ProfileStore/LoadError``, or `StructureRegistry.LoadError.directoryNotFound` without a folder.
     public convenience init(
         registry: StructureRegistry, structures: URL? = nil, extraFolders: [URL] = [],
-        evaluator: (any ConstraintEvaluator)? = nil
+        evaluator: (any ConstraintEvaluator)? = nil, options: ValidationOptions = .init()
     ) throws {
         guard let dir = structures ?? StructureRegistry.defaultDirectory() else {
             throw StructureRegistry.LoadError.directoryNotFound("profiles/r4")
         }
         self.init(
             store: try ProfileStore.load(directory: dir, extraFolders: extraFolders, registry: registry),
-            evaluator: evaluator)
+            evaluator: evaluator, options: options)
     }
 
     /// Validates `resource` against its type's base definition, the profiles named in its `meta.profile`, and
     /// `profiles` (canonical URLs). Unknown profile URLs are reported (error for `profiles`, warning for
     /// `meta.profile`). Issues come in document order of discovery, duplicates removed.
     public func validate(_ resource: Element, profiles: [String] = []) -> [ValidationIssue] {
-        var run = ValidationRun(store: store, evaluator: evaluator, root: resource)
+        var run = ValidationRun(store: store, evaluator: evaluator, options: options, root: resource)
         var chosen: [Profile] = []
         for url in profiles {
             if let p = store.profile(url) {

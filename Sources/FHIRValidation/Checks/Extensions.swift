@@ -3,8 +3,11 @@ import Foundation
 
 extension ValidationRun {
     /// An extension: against its definition when known (context, value types, cardinality of its parts),
-    /// otherwise against the base Extension with a warning that the URL is unknown (the HL7 Java validator's
-    /// default). ext-1 (value or extensions, not both) is checked here.
+    /// otherwise against the base Extension. An unknown URL is reported with ``ValidationOptions``'
+    /// `unknownExtensionSeverity` (a warning by default; the HL7 Java validator's outcomes in the test cases report
+    /// "could not be found so is not allowed here" as an error), except the core `http://hl7.org/fhir/StructureDefinition/`
+    /// extensions, whose definitions are not bundled (a warning: not checked). A sub-extension of a known complex
+    /// extension must be one of its slices. ext-1 (value or extensions, not both) is checked here.
     mutating func validateExtension(_ ext: Element, def: ProfileElement, host: Element, hostPath: String, path: String)
     {
         let url = ext.string("url")
@@ -21,7 +24,7 @@ extension ValidationRun {
         if definition == nil, let url { definition = store.profile(url) }
         guard let definition, definition.type == "Extension" else {
             if let url, def.sliceName == nil {
-                report(.warning, .structure, "Unknown extension \(url)", at: path)
+                reportUnknownExtension(url, def: def, host: host, path: path)
             }
             validate(ext, def: def, path: path)
             return
@@ -35,6 +38,29 @@ extension ValidationRun {
         depth += 1
         if depth < 96 { validate(ext, def: definition.root, path: path) }
         depth -= 1
+    }
+
+    mutating func reportUnknownExtension(_ url: String, def: ProfileElement, host: Element, path: String) {
+        if host.type == "Extension" && !url.contains(":") {
+            // A sub-extension: only a known complex extension (one with slices) can say it is not defined.
+            if !def.slices.isEmpty {
+                report(
+                    .error, .structure,
+                    "Sub-extension url '\(url)' is not defined by the Extension \(host.string("url") ?? "")", at: path)
+            }
+            return
+        }
+        if !url.contains(":") {
+            report(.error, .structure, "Extension.url must be an absolute URL", at: path)
+        } else if url.hasPrefix("http://hl7.org/fhir/StructureDefinition/") {
+            report(
+                .warning, .notSupported,
+                "The core extension \(url) is not checked: the core extension definitions are not bundled", at: path)
+        } else {
+            report(
+                options.unknownExtensionSeverity, .structure,
+                "The extension \(url) could not be found so is not allowed here", at: path)
+        }
     }
 
     /// The extension's context: the host's type or path (without indexes), or a host extension's URL.

@@ -170,7 +170,7 @@ extension ValidationRun {
 
     /// Whether `e` validates against an element definition with no error (reslices without their own slicing).
     func conforms(_ e: Element, def: ProfileElement) -> Bool {
-        var probe = ValidationRun(store: store, evaluator: nil, root: root)
+        var probe = ValidationRun(store: store, evaluator: nil, options: options, root: root)
         probe.bundle = bundle
         probe.depth = depth + 8
         probe.validate(e, def: def, path: e.type)
@@ -179,7 +179,7 @@ extension ValidationRun {
 
     /// Whether `e` validates against `profile` with no error (used by profile discriminators).
     func conforms(_ e: Element, to profile: Profile) -> Bool {
-        var probe = ValidationRun(store: store, evaluator: evaluator, root: root)
+        var probe = ValidationRun(store: store, evaluator: evaluator, options: options, root: root)
         probe.bundle = bundle
         probe.depth = depth + 8
         if isResourceType(e.type) {

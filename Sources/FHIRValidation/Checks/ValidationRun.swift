@@ -4,6 +4,7 @@ import FHIRModel
 struct ValidationRun {
     let store: ProfileStore
     let evaluator: (any ConstraintEvaluator)?
+    let options: ValidationOptions
     /// The outermost resource (`%rootResource`).
     let root: Element
     var issues: [ValidationIssue] = []
@@ -23,9 +24,12 @@ struct ValidationRun {
     /// Nesting depth guard against pathological recursion (content references, profiles naming themselves).
     var depth = 0
 
-    init(store: ProfileStore, evaluator: (any ConstraintEvaluator)?, root: Element) {
+    init(
+        store: ProfileStore, evaluator: (any ConstraintEvaluator)?, options: ValidationOptions = .init(), root: Element
+    ) {
         self.store = store
         self.evaluator = evaluator
+        self.options = options
         self.root = root
         self.resource = root
         self.containerHost = root
