@@ -9,7 +9,7 @@ struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profiles",
         abstract: "Manage the compact structure data in profiles/.",
-        subcommands: [Import.self, Extensions.self, Terminology.self]
+        subcommands: [Import.self, Extensions.self, Terminology.self, CoreExtensions.self]
     )
 
     struct Extensions: ParsableCommand {
@@ -74,6 +74,25 @@ struct ProfilesCommand: ParsableCommand {
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
             try Data(bytes).write(to: out.appendingPathComponent(TerminologyImporter.fileName), options: .atomic)
             print("wrote \(bytes.count) bytes of terminology to \(to)")
+        }
+    }
+
+    struct CoreExtensions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "core-extensions",
+            abstract: "Derive the compact core extension definitions (profiles/r4/extensions) for the validator."
+        )
+
+        @Option(help: "Folder of the hl7.fhir.r4.core package (StructureDefinition-*.json).")
+        var from: String = "../shared/conformance/r4/definitions"
+        @Option(help: "Output folder.") var to: String = "profiles/r4/extensions"
+
+        func run() throws {
+            let bytes = try ProfileImporter().importExtensions(URL(fileURLWithPath: from))
+            let out = URL(fileURLWithPath: to)
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try Data(bytes).write(to: out.appendingPathComponent("extensions.ndjson"), options: .atomic)
+            print("wrote \(bytes.count) bytes of extension definitions to \(to)")
         }
     }
 }

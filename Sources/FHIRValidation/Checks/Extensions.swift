@@ -5,8 +5,8 @@ extension ValidationRun {
     /// An extension: against its definition when known (context, value types, cardinality of its parts),
     /// otherwise against the base Extension. An unknown URL is reported with ``ValidationOptions``'
     /// `unknownExtensionSeverity` (a warning by default; the HL7 Java validator's outcomes in the test cases report
-    /// "could not be found so is not allowed here" as an error), except the core `http://hl7.org/fhir/StructureDefinition/`
-    /// extensions, whose definitions are not bundled (a warning: not checked). A sub-extension of a known complex
+    /// "could not be found so is not allowed here" as an error), except unknown `http://hl7.org/fhir/StructureDefinition/`
+    /// URLs (extensions of later FHIR versions: a warning, not checked; the R4 core ones are bundled). A sub-extension of a known complex
     /// extension must be one of its slices. ext-1 (value or extensions, not both) is checked here.
     mutating func validateExtension(_ ext: Element, def: ProfileElement, host: Element, hostPath: String, path: String)
     {
@@ -55,7 +55,7 @@ extension ValidationRun {
         } else if url.hasPrefix("http://hl7.org/fhir/StructureDefinition/") {
             report(
                 .warning, .notSupported,
-                "The core extension \(url) is not checked: the core extension definitions are not bundled", at: path)
+                "The extension \(url) is not an R4 core extension known here, so it is not checked", at: path)
         } else {
             report(
                 options.unknownExtensionSeverity, .structure,
@@ -78,6 +78,8 @@ extension ValidationRun {
         for i in parts.indices.dropFirst() {
             candidates.insert(parts[i...].joined(separator: "."))
         }
+        // Paths relative to the datatypes on the way: `HumanName.family` for `Patient.contact.name.family`.
+        candidates.formUnion(datatypePaths(parts.map(String.init)))
         // The resource's base types stand for its name: `DomainResource.text` matches `Patient.text`.
         if let first = parts.first, var base = store.coreByType[String(first)]?.baseDefinition {
             let rest = parts.dropFirst().joined(separator: ".")
@@ -151,6 +153,26 @@ extension ValidationRun {
             }
         }
         return (plain, filters)
+    }
+
+    /// For each complex datatype met while following `parts` through the core definitions, the rest of the path
+    /// prefixed by that type's name.
+    func datatypePaths(_ parts: [String]) -> [String] {
+        guard let first = parts.first, var current = store.coreByType[first]?.root else { return [] }
+        var out: [String] = []
+        for i in parts.indices.dropFirst() {
+            guard let child = current.childrenByName[parts[i]] ?? current.referenced?.childrenByName[parts[i]] else {
+                break
+            }
+            if !child.children.isEmpty {
+                current = child
+                continue
+            }
+            guard child.types.count == 1, let t = store.coreByType[child.types[0].code] else { break }
+            out.append(([t.type] + parts[(i + 1)...]).joined(separator: "."))
+            current = t.root
+        }
+        return out
     }
 
     static func withoutIndexes(_ path: String) -> String {

@@ -51,6 +51,41 @@ struct DefinitionLoader {
         }
     }
 
+    /// Loads the compact core extension definitions (`extensions.ndjson`, see
+    /// `ProfileImporter.importExtensions`), when the file exists.
+    mutating func loadCoreExtensions(_ file: URL) throws {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return }
+        let bytes = Array(data)
+        var start = 0
+        for i in bytes.indices where bytes[i] == 0x0A {
+            defer { start = i + 1 }
+            guard i > start else { continue }
+            let v: JSONValue
+            do {
+                v = try parser.parse(Array(bytes[start..<i])).value
+            } catch {
+                throw ProfileStore.LoadError.unreadable(file: file.path, reason: "\(error)")
+            }
+            guard let url = v["url"]?.value.stringValue else { continue }
+            var invariants: [String: Invariant] = [:]
+            for m in v["invariants"]?.value.objectValue ?? [] {
+                let o = m.node.value
+                invariants[m.key] = Invariant(
+                    key: m.key, severity: o["severity"]?.value.stringValue ?? "error",
+                    human: o["human"]?.value.stringValue ?? "", expression: o["expression"]?.value.stringValue)
+            }
+            guard let root = ProfileBuilder.tree(v["elements"]?.value.arrayValue ?? [], invariants: invariants)
+            else { continue }
+            let contexts: [(type: String, expression: String)] = (v["context"]?.value.arrayValue ?? []).map {
+                ($0.value["type"]?.value.stringValue ?? "element", $0.value["expression"]?.value.stringValue ?? "")
+            }
+            known[url] = Profile(
+                url: url, name: v["name"]?.value.stringValue ?? url, type: "Extension", kind: "complex-type",
+                isAbstract: false, derivation: "constraint",
+                baseDefinition: "http://hl7.org/fhir/StructureDefinition/Extension", contexts: contexts, root: root)
+        }
+    }
+
     /// Loads every JSON/XML file under the given folders (or the files themselves).
     mutating func loadResources(in locations: [URL]) {
         let fm = FileManager.default

@@ -1,7 +1,8 @@
 import FHIRModel
 import Foundation
 
-/// Every definition the validator knows: the core types (profiles/r4/core), the project's own extensions
+/// Every definition the validator knows: the core types (profiles/r4/core), the core extension definitions
+/// (profiles/r4/extensions), the project's own extensions
 /// (profiles/booking-gateway), the terminology data (profiles/r4/terminology), and StructureDefinitions,
 /// ValueSets and CodeSystems from extra folders (a regional IG, a test case's own profiles), JSON or XML.
 ///
@@ -52,6 +53,8 @@ public final class ProfileStore: Sendable {
     {
         var loader = DefinitionLoader(registry: registry)
         try loader.loadCore(directory.appendingPathComponent("core"))
+        try loader.loadCoreExtensions(
+            directory.appendingPathComponent("extensions").appendingPathComponent("extensions.ndjson"))
         let project = directory.deletingLastPathComponent().appendingPathComponent("booking-gateway")
         loader.loadResources(in: [project])
         loader.loadResources(in: extraFolders)
