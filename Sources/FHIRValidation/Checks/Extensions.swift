@@ -91,6 +91,11 @@ extension ValidationRun {
         }
         var hostURLs = Set(extensionURLs.suffix(1))
         if host.type == "Extension", let u = host.string("url") { hostURLs.insert(u) }
+        // Published snapshots put structuredefinition-fhir-type on ElementDefinition.type, not on its code (its
+        // R4 context); the HL7 Java validator accepts it there, so do we.
+        if definition.url == "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type" {
+            candidates.formUnion(candidates.map { $0 + ".code" })
+        }
         for c in definition.contexts {
             let head = String(c.expression.split(separator: ".").first ?? "")
             if c.type != "extension" && store.coreByType[head] == nil {
