@@ -16,6 +16,12 @@ extension ValidationRun {
             foundType = t
         } else if let r = bundle?.resolve(ref) {
             foundType = r.type
+            if let named = Self.typeSegment(ref), isResourceType(named), named != r.type {
+                report(
+                    .error, .structure,
+                    "Matching reference for reference \(ref) has resourceType \(r.type)", at: path)
+                return
+            }
         } else if !ref.hasPrefix("urn:") {
             let parts = ref.split(separator: "?").first.map { $0.split(separator: "/") } ?? []
             var t = parts.count - 2
@@ -51,6 +57,14 @@ extension ValidationRun {
             .error, .structure,
             "Invalid Resource target type. Found \(found), but expected one of (\(names.joined(separator: ", ")))",
             at: path)
+    }
+
+    /// `Practitioner` for `Practitioner/1`, `http://x/fhir/Practitioner/1` or `Practitioner/1/_history/2`.
+    static func typeSegment(_ ref: String) -> String? {
+        let parts = ref.split(separator: "?").first.map { $0.split(separator: "/") } ?? []
+        var t = parts.count - 2
+        if parts.count >= 4 && parts[parts.count - 2] == "_history" { t = parts.count - 4 }
+        return t >= 0 ? String(parts[t]) : nil
     }
 
     /// The resource a Reference element points at, within the Bundle or the contained resources.
