@@ -113,6 +113,18 @@ struct MutationTests {
         #expect(slice.expression == "Patient" && slice.message.contains("identifier:mrn: minimum required = 1"))
     }
 
+    @Test("a script in the narrative (txt-1, checked natively)")
+    func narrativeScript() throws {
+        var p = try ValidatorFixture.example("Patient-example.json")
+        p.modifyChild("text") { text in
+            text.modifyChild("div") {
+                $0.value = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p onclick=\"x()\">Hi</p></div>"
+            }
+        }
+        let issue = try #require(onlyError(p))
+        #expect(issue.expression == "Patient.text.div" && issue.constraintKey == "txt-1")
+    }
+
     @Test("an invariant violated, and an invariant that throws, with a stub evaluator")
     func invariants() throws {
         let v = Validator(store: validator.store, evaluator: StubEvaluator())

@@ -6,13 +6,14 @@ import FHIRModel
 ///   (value or extensions), dom-2, dom-3, dom-4, dom-5 (contained resources), bdl-7, bdl-8 (fullUrl), ref-1
 ///   (a `#id` reference resolves to a contained resource; its R4 expression looks in `%rootResource.contained`
 ///   only, so a reference from one contained resource to another, or to the container with `#`, would fail
-///   wrongly — the HL7 Java validator special-cases it too).
+///   wrongly — the HL7 Java validator special-cases it too), txt-1 and txt-2 (narrative markup: they need
+///   `htmlChecks()`, and txt-1 is a security rule that must not depend on the engine).
 /// - Best practice, skipped like the HL7 Java validator does by default: dom-6 (a resource should have a
 ///   narrative).
 public enum InvariantPolicy {
     /// Keys checked by the validator itself.
     public static let native: Set<String> = [
-        "ele-1", "ext-1", "dom-2", "dom-3", "dom-4", "dom-5", "bdl-7", "bdl-8", "ref-1",
+        "ele-1", "ext-1", "dom-2", "dom-3", "dom-4", "dom-5", "bdl-7", "bdl-8", "ref-1", "txt-1", "txt-2",
     ]
     /// Best-practice keys that are not evaluated.
     public static let skipped: Set<String> = ["dom-6"]
