@@ -54,7 +54,7 @@ struct ValidationBench: ParsableCommand {
         let tAppointment = Measure.best(rounds: rounds, minSeconds: minSeconds) { _ = validator.validate(appointment) }
         let tBundle = Measure.best(rounds: rounds, minSeconds: minSeconds) { _ = validator.validate(bundle100) }
         let t1k = Measure.best(rounds: rounds, minSeconds: minSeconds) { _ = validator.validate(bundle1k) }
-        let t10k = Measure.best(rounds: 1, minSeconds: 0) { _ = validator.validate(bundle10k) }
+        let t10k = Measure.best(rounds: rounds, minSeconds: 0) { _ = validator.validate(bundle10k) }
         print("| measure | ours |")
         print("|---|---|")
         print("| Appointment validations/s | \(Measure.format(1 / tAppointment, 0)) |")
