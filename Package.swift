@@ -36,6 +36,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "FHIRValidation",
+            dependencies: ["FHIRModel", "FHIRPath"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Booking",
             swiftSettings: strictSettings
         ),
@@ -57,7 +62,7 @@ let package = Package(
         .target(
             name: "FHIRServer",
             dependencies: [
-                "Booking", "FHIRModel", "FHIRMapping", "DocumentStore",
+                "Booking", "FHIRModel", "FHIRMapping", "DocumentStore", "FHIRPath", "FHIRValidation",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
@@ -67,6 +72,7 @@ let package = Package(
             dependencies: [
                 "FHIRModel",
                 "FHIRPath",
+                "FHIRValidation",
                 "CLibXML2",
                 "Booking",
                 "BookingSQLite",
@@ -119,6 +125,11 @@ let package = Package(
         .testTarget(
             name: "FHIRPathTests",
             dependencies: ["FHIRPath", "FHIRModel", "FHIRTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FHIRValidationTests",
+            dependencies: ["FHIRValidation", "FHIRPath", "FHIRModel", "FHIRTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

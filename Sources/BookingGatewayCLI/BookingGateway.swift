@@ -7,7 +7,7 @@ struct BookingGateway: AsyncParsableCommand {
         abstract: "FHIR R4 healthcare booking gateway.",
         subcommands: [
             ServeCommand.self, ConvertCommand.self, ProfilesCommand.self, DemoCommand.self, BenchCommand.self,
-            RaceCommand.self, FHIRPathCommand.self,
+            RaceCommand.self, FHIRPathCommand.self, ValidateCommand.self,
         ]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FHIRMapping
 import FHIRModel
+import FHIRValidation
 import Foundation
 
 /// `booking-gateway profiles import`: derives profiles/r4/core from the official StructureDefinitions.
@@ -8,7 +9,7 @@ struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profiles",
         abstract: "Manage the compact structure data in profiles/.",
-        subcommands: [Import.self, Extensions.self]
+        subcommands: [Import.self, Extensions.self, Terminology.self, CoreExtensions.self]
     )
 
     struct Extensions: ParsableCommand {
@@ -55,6 +56,43 @@ struct ProfilesCommand: ParsableCommand {
                 try Data(f.bytes).write(to: out.appendingPathComponent(f.name), options: .atomic)
             }
             print("wrote \(files.count) structure files to \(to)")
+        }
+    }
+
+    struct Terminology: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Expand the official ValueSets and CodeSystems offline into profiles/r4/terminology."
+        )
+
+        @Option(help: "Folder of the hl7.fhir.r4.core package (ValueSet-*.json, CodeSystem-*.json).")
+        var from: String = "../shared/conformance/r4/definitions"
+        @Option(help: "Output folder.") var to: String = "profiles/r4/terminology"
+
+        func run() throws {
+            let bytes = try TerminologyImporter().importDirectory(URL(fileURLWithPath: from))
+            let out = URL(fileURLWithPath: to)
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try Data(bytes).write(to: out.appendingPathComponent(TerminologyImporter.fileName), options: .atomic)
+            print("wrote \(bytes.count) bytes of terminology to \(to)")
+        }
+    }
+
+    struct CoreExtensions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "core-extensions",
+            abstract: "Derive the compact core extension definitions (profiles/r4/extensions) for the validator."
+        )
+
+        @Option(help: "Folder of the hl7.fhir.r4.core package (StructureDefinition-*.json).")
+        var from: String = "../shared/conformance/r4/definitions"
+        @Option(help: "Output folder.") var to: String = "profiles/r4/extensions"
+
+        func run() throws {
+            let bytes = try ProfileImporter().importExtensions(URL(fileURLWithPath: from))
+            let out = URL(fileURLWithPath: to)
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try Data(bytes).write(to: out.appendingPathComponent("extensions.ndjson"), options: .atomic)
+            print("wrote \(bytes.count) bytes of extension definitions to \(to)")
         }
     }
 }

@@ -29,6 +29,7 @@ peers=(
   "fhir.resources|8.3.0"
   "fhirpathpy|2.2.4"
   "fhirpathrs|0.1.5"
+  "pyfhircheck|0.2.0"
   "orjson|"
   "lxml|"
 )

@@ -5,6 +5,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run benchmarks (ratios against baselines measured in the same run).",
-        subcommands: [CodecBench.self, BookingBench.self, HTTPBench.self, LoadBench.self, FHIRPathBench.self]
+        subcommands: [
+            CodecBench.self, BookingBench.self, HTTPBench.self, LoadBench.self, FHIRPathBench.self, ValidationBench.self,
+        ]
     )
 }

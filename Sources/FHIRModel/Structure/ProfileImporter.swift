@@ -146,3 +146,43 @@ public struct ProfileImporter {
         return (.object(m), regex)
     }
 }
+
+extension ProfileImporter {
+    /// The header of the core extension definitions file (profiles/r4/extensions).
+    public static let extensionsGeneratedFrom =
+        "hl7.fhir.r4.core#4.0.1 extension StructureDefinitions (snapshot), by `booking-gateway profiles core-extensions`"
+
+    /// The extension definitions of `source` (StructureDefinitions of type Extension, derivation constraint) in
+    /// compact form, as NDJSON: a header line, then one line per extension sorted by URL, each with `url`, `name`,
+    /// `context` and the compact `elements` and `invariants` of its snapshot (the same element form as the core
+    /// files). Kept out of profiles/r4/core because they are not types (the structure registry must not load them).
+    public func importExtensions(_ source: URL) throws -> [UInt8] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: source.path)
+            .filter { $0.hasPrefix("StructureDefinition-") && $0.hasSuffix(".json") }.sorted()
+        let parser = JSONParser(limits: ReaderLimits(maxBytes: 64 * 1024 * 1024, maxDepth: 64))
+        var lines: [(url: String, bytes: [UInt8])] = []
+        for name in names {
+            let sd = try parser.parse(Array(try Data(contentsOf: source.appendingPathComponent(name)))).value
+            guard sd["type"]?.value.stringValue == "Extension", sd["derivation"]?.value.stringValue == "constraint",
+                let url = sd["url"]?.value.stringValue,
+                let elements = sd["snapshot"]?.value["element"]?.value.arrayValue
+            else { continue }
+            var invariants: [JSONMember] = []
+            var seen: Set<String> = []
+            let compactElements = elements.map { e in
+                JSONNode(compactElement(e.value, invariants: &invariants, seen: &seen).0)
+            }
+            var top: [JSONMember] = [
+                member("url", .string(url)),
+                member("name", sd["name"]?.value ?? .string(url)),
+            ]
+            if let context = sd["context"]?.value { top.append(member("context", context)) }
+            if !invariants.isEmpty { top.append(member("invariants", .object(invariants))) }
+            top.append(member("elements", .array(compactElements)))
+            lines.append((url, JSONValue.object(top).serialized(pretty: false)))
+        }
+        let header = JSONValue.object([member("generatedFrom", .string(Self.extensionsGeneratedFrom))])
+        return ([header.serialized(pretty: false)] + lines.sorted { $0.url < $1.url }.map(\.bytes))
+            .flatMap { $0 + [0x0A] }
+    }
+}

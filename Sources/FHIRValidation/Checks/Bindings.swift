@@ -1,0 +1,70 @@
+import FHIRModel
+
+extension ValidationRun {
+    /// Required (error) and extensible (warning) bindings of code, Coding, CodeableConcept, Quantity, string and
+    /// uri values against the terminology data; value sets that cannot be expanded offline are reported as not
+    /// checkable (information).
+    mutating func checkBinding(_ e: Element, def: ProfileElement, path: String) {
+        guard let binding = def.binding, let url = binding.valueSet,
+            binding.strength == "required" || binding.strength == "extensible"
+        else { return }
+        let candidates: [(system: String?, code: String)]
+        switch e.type {
+        case "code", "string", "uri":
+            guard let v = e.value else { return }
+            candidates = [(nil, v)]
+        case "Coding":
+            guard let code = e.string("code") else { return }
+            candidates = [(e.string("system"), code)]
+        case "CodeableConcept":
+            candidates = e.children(named: "coding").compactMap { c in
+                c.string("code").map { (c.string("system"), $0) }
+            }
+            if candidates.isEmpty { return }
+        case "Quantity", "Age", "Duration", "Distance", "Count", "MoneyQuantity", "SimpleQuantity":
+            guard let code = e.string("code") else { return }
+            candidates = [(e.string("system"), code)]
+        default:
+            return
+        }
+        guard let content = store.terminology.valueSet(url) else {
+            report(
+                .warning, .notFound, "The value set \(url) is not known, so the code cannot be checked", at: path)
+            return
+        }
+        switch content {
+        case .unexpandable(let reason):
+            report(
+                .information, .notSupported,
+                "The code cannot be checked against \(url) offline (\(reason))", at: path)
+        case .codes(let keys, let codes):
+            let found = candidates.contains { c in
+                if let s = c.system { return keys.contains(s + "|" + c.code) }
+                return codes.contains(c.code)
+            }
+            if found { return }
+            let shown = candidates.map { c in c.system.map { "\($0)#\(c.code)" } ?? c.code }.joined(separator: ", ")
+            if binding.strength == "required" {
+                report(
+                    .error, .codeInvalid,
+                    "The value provided ('\(shown)') is not in the value set \(url), and a code is required from this value set",
+                    at: path)
+            } else {
+                report(
+                    .warning, .codeInvalid,
+                    "The value provided ('\(shown)') is not in the value set \(url), and a code should come from this value set unless it has no suitable code",
+                    at: path)
+            }
+        }
+    }
+
+    /// A Coding whose system is a complete code system known offline must use one of its codes.
+    mutating func checkCodingSystem(_ e: Element, path: String) {
+        guard let system = e.string("system"), let code = e.string("code"),
+            let codes = store.terminology.codeSystem(system)
+        else { return }
+        if !codes.contains(code) {
+            report(.error, .codeInvalid, "Unknown code '\(code)' in the CodeSystem '\(system)'", at: path + ".code")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import FHIRModel
+
+/// The entries of a Bundle by fullUrl and by `Type/id`, so references resolve in constant time.
+struct BundleIndex {
+    var byFullURL: [String: Element] = [:]
+    var byTypeAndID: [String: Element] = [:]
+    /// The last two segments of RESTful fullUrls (`Practitioner/1`), whatever the resource is.
+    var byFullURLTail: [String: Element] = [:]
+
+    init(bundle: Element) {
+        for entry in bundle.children(named: "entry") {
+            guard let r = entry.child("resource") else { continue }
+            if let full = entry.string("fullUrl") {
+                if byFullURL[full] == nil { byFullURL[full] = r }
+                let parts = full.split(separator: "/")
+                if !full.hasPrefix("urn:"), parts.count >= 2 {
+                    let tail = String(parts[parts.count - 2] + "/" + parts[parts.count - 1])
+                    if byFullURLTail[tail] == nil { byFullURLTail[tail] = r }
+                }
+            }
+            if let id = r.resourceID, byTypeAndID[r.type + "/" + id] == nil { byTypeAndID[r.type + "/" + id] = r }
+        }
+    }
+
+    /// The entry resource a reference points at, if any.
+    func resolve(_ reference: String) -> Element? {
+        if let r = byFullURL[reference] { return r }
+        let parts = reference.split(separator: "/")
+        if parts.count >= 2 {
+            var t = parts.count - 2
+            if parts.count >= 4 && parts[parts.count - 2] == "_history" { t = parts.count - 4 }
+            let key = String(parts[t] + "/" + parts[t + 1])
+            return byTypeAndID[key] ?? byFullURLTail[key]
+        }
+        return nil
+    }
+}

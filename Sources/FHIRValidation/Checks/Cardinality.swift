@@ -1,0 +1,14 @@
+extension ValidationRun {
+    /// min/max of an element (or a slice) against the number of items found under `path`.
+    mutating func checkCardinality(_ def: ProfileElement, count: Int, path: String) {
+        let what = def.sliceName.map { "\(def.name):\($0)" } ?? def.name
+        if count < def.min {
+            report(
+                .error, .structure, "\(path).\(what): minimum required = \(def.min), but only found \(count)",
+                at: path)
+        }
+        if let max = def.max, count > max {
+            report(.error, .structure, "\(path).\(what): max allowed = \(max), but found \(count)", at: path)
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import FHIRModel
+
+extension ValidationRun {
+    /// Validates a resource against its core definition, its `meta.profile` profiles and `extraProfiles`.
+    mutating func validateResource(_ r: Element, path: String, extraProfiles: [Profile]) {
+        guard let core = store.coreByType[r.type], core.kind == "resource" else {
+            report(.error, .structure, "Unknown resource type '\(r.type)'", at: path)
+            return
+        }
+        if core.isAbstract {
+            report(.error, .structure, "The resource type '\(r.type)' is abstract", at: path)
+            return
+        }
+        guard depth < 64 else { return }
+        depth += 1
+        let savedResource = resource
+        let savedContained = containedTypes
+        let savedBundle = bundle
+        let savedHost = containerHost
+        let savedPath = resourcePath
+        resource = r
+        resourcePath = path
+        // A contained resource's `#id` references point at its container's other contained resources.
+        if r.name != "contained" {
+            containerHost = r
+            containedTypes = [:]
+            for c in r.children(named: "contained") {
+                if let id = c.resourceID { containedTypes[id] = c.type }
+            }
+        }
+        if r.type == "Bundle" { bundle = BundleIndex(bundle: r) }
+        defer {
+            resource = savedResource
+            containedTypes = savedContained
+            containerHost = savedHost
+            resourcePath = savedPath
+            bundle = savedBundle
+            depth -= 1
+        }
+
+        validate(r, def: core.root, path: path)
+        var profiles = extraProfiles
+        for p in r.descendant("meta")?.children(named: "profile") ?? [] {
+            guard let url = p.value else { continue }
+            if let profile = store.profile(url) {
+                if !profiles.contains(where: { $0 === profile }) { profiles.append(profile) }
+            } else {
+                report(
+                    .warning, .notFound, "Profile reference '\(url)' has not been checked because it is unknown",
+                    at: path + ".meta.profile")
+            }
+        }
+        for p in profiles where p !== core {
+            guard p.type == r.type || p.type == "Resource" || p.type == "DomainResource" else {
+                report(
+                    .error, .structure, "The profile \(p.url) is for \(p.type), not \(r.type)", at: path)
+                continue
+            }
+            validate(r, def: p.root, path: path)
+        }
+        checkContained(r, path: path)
+        if r.type == "Bundle" { checkBundle(r, path: path) }
+    }
+
+    /// Validates one element against `def`: its value, fixed/pattern, binding, invariants, then its children.
+    mutating func validate(_ e: Element, def: ProfileElement, path: String) {
+        let type = e.type
+        if e.isEmpty && type != "xhtml" && !isResourceType(type) {
+            report(
+                .error, .invariant, "All FHIR elements must have a @value or children (ele-1)", at: path, key: "ele-1")
+            return
+        }
+        if isPrimitiveType(type) { checkPrimitive(e, def: def, path: path) }
+        if type == "xhtml" { checkNarrative(e, path: path) }
+        checkFixedAndPattern(e, def: def, path: path)
+        checkBinding(e, def: def, path: path)
+        if type == "Reference" { checkReference(e, def: def, path: path) }
+        if type == "Coding" { checkCodingSystem(e, path: path) }
+        checkInvariants(e, constraints: def.constraints, path: path)
+
+        // Whose children describe this element's children.
+        let source: ProfileElement
+        if !def.children.isEmpty {
+            source = def
+        } else if let r = def.referenced {
+            source = r
+        } else if let t = typeRoot(for: type, def: def) {
+            source = t
+            if t !== def { checkInvariants(e, constraints: t.constraints, path: path) }
+        } else {
+            return
+        }
+        validateChildren(e, source: source, path: path)
+    }
+
+    /// The definition of `type` as used by `def`: a profile named on the type reference when loaded, else the core.
+    func typeRoot(for type: String, def: ProfileElement) -> ProfileElement? {
+        if let ref = def.types.first(where: { $0.code == type }), let url = ref.profiles.first,
+            let p = store.profile(url), p.root !== def
+        {
+            return p.root
+        }
+        return store.coreByType[type]?.root
+    }
+
+    /// Groups the children by name, reports unknown ones, checks cardinality, types, slicing, and recurses.
+    mutating func validateChildren(_ e: Element, source: ProfileElement, path: String) {
+        var groups: [String: [Element]] = [:]
+        var order: [String] = []
+        for c in e.children {
+            if groups[c.name] == nil {
+                order.append(c.name)
+                groups[c.name] = [c]
+            } else {
+                groups[c.name]!.append(c)
+            }
+        }
+        for name in order where source.childrenByName[name] == nil {
+            report(.error, .structure, "Unrecognized element '\(name)'", at: path + "." + name)
+        }
+        // A primitive's value is the element's own `value`, not a child.
+        let primitive = isPrimitiveType(e.type)
+        for cd in source.children {
+            if primitive && cd.name == "value" { continue }
+            let items = groups[cd.name] ?? []
+            checkCardinality(cd, count: items.count, path: path)
+            if items.isEmpty { continue }
+            let assigned = assignSlices(items, def: cd, path: path)
+            for (i, item) in items.enumerated() {
+                var childPath = path + "." + cd.name
+                if cd.isArray { childPath += "[\(i)]" }
+                if cd.isChoice { childPath += ".ofType(\(item.type))" }
+                let target = assigned[i] ?? cd
+                guard checkType(item, def: target, path: childPath) else { continue }
+                if isResourceType(item.type) {
+                    // Several profiles on the type: the resource must conform to one of them.
+                    var profiles = target.types.filter { $0.code == item.type || $0.code == "Resource" }
+                        .flatMap(\.profiles).compactMap { store.profile($0) }
+                    if profiles.count > 1 {
+                        profiles = [profiles.first { conforms(item, to: $0) } ?? profiles[0]]
+                    }
+                    validateResource(item, path: childPath, extraProfiles: profiles)
+                } else if item.type == "Extension" && (cd.name == "extension" || cd.name == "modifierExtension") {
+                    validateExtension(item, def: target, host: e, hostPath: path, path: childPath)
+                } else if e.type == "Extension" && cd.name == "value" {
+                    // The value of an extension: extensions on it may name this extension as their context.
+                    extensionURLs.append(e.string("url") ?? "")
+                    validate(item, def: target, path: childPath)
+                    extensionURLs.removeLast()
+                } else {
+                    depth += 1
+                    if depth < 96 { validate(item, def: target, path: childPath) }
+                    depth -= 1
+                }
+            }
+        }
+    }
+}

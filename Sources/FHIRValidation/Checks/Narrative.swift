@@ -1,0 +1,90 @@
+import FHIRModel
+
+extension ValidationRun {
+    /// txt-1 (only basic HTML formatting elements, no event-handler attributes) and txt-2 (some non-whitespace
+    /// content), checked natively on the narrative `div` markup: both need `htmlChecks()`, which FHIRPath engines
+    /// implement unevenly, and txt-1 is the narrative's security rule.
+    mutating func checkNarrative(_ div: Element, path: String) {
+        guard let markup = div.value else { return }
+        let scan = NarrativeScan(markup)
+        if let bad = scan.disallowedElement ?? scan.disallowedAttribute {
+            report(
+                .error, .invariant,
+                "Constraint failed: txt-1: the narrative SHALL contain only the basic html formatting elements and attributes ('\(bad)' is not allowed)",
+                at: path, key: "txt-1")
+        }
+        if !scan.hasContent {
+            report(
+                .error, .invariant, "Constraint failed: txt-2: the narrative SHALL have some non-whitespace content",
+                at: path, key: "txt-2")
+        }
+    }
+}
+
+/// A light scan of XHTML markup (already well-formed: the readers check it): element and attribute names, and
+/// whether any text or image is present.
+struct NarrativeScan {
+    static let allowedElements: Set<String> = [
+        "div", "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "a", "span", "b", "em", "i", "strong", "small", "big",
+        "tt", "dfn", "q", "var", "abbr", "acronym", "cite", "blockquote", "hr", "address", "bdo", "kbd", "sub", "sup",
+        "ul", "ol", "li", "dl", "dt", "dd", "pre", "table", "caption", "colgroup", "col", "thead", "tr", "tfoot",
+        "tbody", "th", "td", "code", "samp", "img", "map", "area", "u", "s", "del", "ins", "center", "font",
+    ]
+
+    var disallowedElement: String?
+    var disallowedAttribute: String?
+    var hasContent = false
+
+    init(_ markup: String) {
+        let chars = Array(markup)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            guard c == "<" else {
+                if !c.isWhitespace { hasContent = true }
+                i += 1
+                continue
+            }
+            // A tag: its name, then attribute names up to '>'.
+            var j = i + 1
+            let closing = j < chars.count && chars[j] == "/"
+            if closing { j += 1 }
+            if j < chars.count && (chars[j] == "!" || chars[j] == "?") {
+                while j < chars.count && chars[j] != ">" { j += 1 }
+                i = j + 1
+                continue
+            }
+            var name = ""
+            while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == ":" {
+                name.append(chars[j])
+                j += 1
+            }
+            let local = String(name.split(separator: ":").last ?? "").lowercased()
+            if !closing && !Self.allowedElements.contains(local) && disallowedElement == nil {
+                disallowedElement = local
+            }
+            if local == "img" { hasContent = true }
+            var quote: Character?
+            var attribute = ""
+            while j < chars.count {
+                let x = chars[j]
+                if let q = quote {
+                    if x == q { quote = nil }
+                } else if x == "\"" || x == "'" {
+                    quote = x
+                } else if x == ">" {
+                    break
+                } else if x.isLetter || x == "-" || x == ":" {
+                    attribute.append(x)
+                } else {
+                    if attribute.lowercased().hasPrefix("on") && disallowedAttribute == nil {
+                        disallowedAttribute = attribute
+                    }
+                    attribute = ""
+                }
+                j += 1
+            }
+            i = j + 1
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// Splitting of FHIRPath-like discriminator and location paths.
+enum PathSteps {
+    /// Splits on dots outside parentheses and quotes.
+    static func split(_ path: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        var depth = 0
+        var quote: Character?
+        for ch in path {
+            if let q = quote {
+                if ch == q { quote = nil }
+            } else if ch == "'" || ch == "\"" {
+                quote = ch
+            } else if ch == "(" {
+                depth += 1
+            } else if ch == ")" {
+                depth -= 1
+            } else if ch == "." && depth == 0 {
+                out.append(current)
+                current = ""
+                continue
+            }
+            current.append(ch)
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+}

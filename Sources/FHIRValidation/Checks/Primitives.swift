@@ -1,0 +1,46 @@
+import FHIRModel
+
+extension ValidationRun {
+    /// The lexical rules of the primitive (``PrimitiveLexicon``), maxLength, minValue and maxValue.
+    mutating func checkPrimitive(_ e: Element, def: ProfileElement, path: String) {
+        guard let value = e.value else { return }
+        if e.type != "xhtml", let problem = PrimitiveLexicon.problem(type: e.type, value: value) {
+            report(.error, .value, "The value '\(value)' is not a valid \(e.type): \(problem)", at: path)
+            return
+        }
+        if e.type == "markdown", let at = HTMLTags.markdownTag(in: value) {
+            report(
+                .error, .invalid,
+                "The markdown contains content that appears to be an embedded HTML tag starting at '\(at)'", at: path)
+        } else if e.type == "string", HTMLTags.containsTag(value) {
+            report(
+                .error, .security,
+                "The string value contains text that looks like embedded HTML tags, which are not allowed for security reasons",
+                at: path)
+        }
+        if let maxLength = def.maxLength, value.count > maxLength {
+            report(
+                .error, .value, "The value is longer than the permitted maximum length of \(maxLength)", at: path)
+        }
+        if let min = def.minValue, let c = compare(value, min, type: e.type), c < 0 {
+            report(.error, .value, "The value '\(value)' is below the minimum of \(min)", at: path)
+        }
+        if let max = def.maxValue, let c = compare(value, max, type: e.type), c > 0 {
+            report(.error, .value, "The value '\(value)' is above the maximum of \(max)", at: path)
+        }
+    }
+
+    /// -1, 0, 1 for numbers and same-precision dates/times; nil when they cannot be compared.
+    func compare(_ a: String, _ b: String, type: String) -> Int? {
+        switch type {
+        case "integer", "positiveInt", "unsignedInt", "decimal":
+            guard let x = Double(a), let y = Double(b) else { return nil }
+            return x < y ? -1 : x > y ? 1 : 0
+        case "date", "dateTime", "instant", "time":
+            guard a.count == b.count else { return nil }
+            return a < b ? -1 : a > b ? 1 : 0
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import FHIRModel
+
+extension ValidationRun {
+    /// The target type of a Reference against the element's target profiles (contained, Bundle entries, or the
+    /// `Type/id` form of the URL); contained references (`#id`) must resolve.
+    mutating func checkReference(_ e: Element, def: ProfileElement, path: String) {
+        guard let ref = e.string("reference") else { return }
+        var foundType: String?
+        if ref.hasPrefix("#") {
+            if ref == "#" { return }
+            guard let t = containedTypes[String(ref.dropFirst())] else {
+                report(
+                    .error, .structure, "Unable to resolve the contained reference '\(ref)'", at: path + ".reference")
+                return
+            }
+            foundType = t
+        } else if let r = bundle?.resolve(ref) {
+            foundType = r.type
+            if let named = Self.typeSegment(ref), isResourceType(named), named != r.type {
+                report(
+                    .error, .structure,
+                    "Matching reference for reference \(ref) has resourceType \(r.type)", at: path)
+                return
+            }
+        } else if !ref.hasPrefix("urn:") {
+            let parts = ref.split(separator: "?").first.map { $0.split(separator: "/") } ?? []
+            var t = parts.count - 2
+            if parts.count >= 4 && parts[parts.count - 2] == "_history" { t = parts.count - 4 }
+            if t >= 0, isResourceType(String(parts[t])) { foundType = String(parts[t]) }
+        }
+        if let declared = e.string("type") {
+            if let f = foundType, f != declared {
+                report(
+                    .error, .structure, "The type '\(declared)' does not match the reference's type '\(f)'",
+                    at: path + ".type")
+            }
+            foundType = foundType ?? declared
+        }
+        guard let found = foundType else { return }
+        let targets = def.types.filter { $0.code == "Reference" }.flatMap(\.targetProfiles)
+        guard !targets.isEmpty else { return }
+        var names: [String] = []
+        for url in targets {
+            let name = store.profile(url)?.type ?? String(url.split(separator: "/").last ?? "")
+            if store.profile(url) == nil && !isResourceType(name) {
+                report(
+                    .warning, .notFound,
+                    "The target profile \(url) is not known, so the reference's target cannot be checked against it",
+                    at: path)
+                return
+            }
+            if name == "Resource" || name == found { return }
+            if name == "DomainResource" && found != "Bundle" && found != "Binary" && found != "Parameters" { return }
+            names.append(name)
+        }
+        report(
+            .error, .structure,
+            "Invalid Resource target type. Found \(found), but expected one of (\(names.joined(separator: ", ")))",
+            at: path)
+    }
+
+    /// `Practitioner` for `Practitioner/1`, `http://x/fhir/Practitioner/1` or `Practitioner/1/_history/2`.
+    static func typeSegment(_ ref: String) -> String? {
+        let parts = ref.split(separator: "?").first.map { $0.split(separator: "/") } ?? []
+        var t = parts.count - 2
+        if parts.count >= 4 && parts[parts.count - 2] == "_history" { t = parts.count - 4 }
+        return t >= 0 ? String(parts[t]) : nil
+    }
+
+    /// The resource a Reference element points at, within the Bundle or the contained resources.
+    func resolved(_ e: Element) -> Element? {
+        guard let ref = e.string("reference") else { return nil }
+        if ref.hasPrefix("#") {
+            return containerHost.children(named: "contained").first { $0.resourceID == String(ref.dropFirst()) }
+        }
+        return bundle?.resolve(ref)
+    }
+}

@@ -1,0 +1,196 @@
+import FHIRModel
+import Foundation
+
+/// Reads definition files for ``ProfileStore``: compact core files, and StructureDefinitions / ValueSets /
+/// CodeSystems in JSON or XML (XML is read into the element tree and written as JSON).
+struct DefinitionLoader {
+    let registry: StructureRegistry
+    var core: [String: Profile] = [:]
+    /// Profiles compiled before (the core, or a previous store's): the starting point of ``compileProfiles()``.
+    var known: [String: Profile] = [:]
+    var structureDefinitions: [String: JSONValue] = [:]
+    var valueSets: [JSONValue] = []
+    var codeSystems: [JSONValue] = []
+    var skipped: [String] = []
+    let parser = JSONParser(limits: ReaderLimits(maxBytes: 64 * 1024 * 1024, maxDepth: 128))
+
+    init(registry: StructureRegistry) {
+        self.registry = registry
+    }
+
+    mutating func loadCore(_ dir: URL) throws {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter {
+            $0.hasSuffix(".json")
+        }.sorted()
+        for name in names {
+            let file = dir.appendingPathComponent(name)
+            do {
+                let v = try parser.parse(Array(Data(contentsOf: file))).value
+                var invariants: [String: Invariant] = [:]
+                for m in v["invariants"]?.value.objectValue ?? [] {
+                    let o = m.node.value
+                    invariants[m.key] = Invariant(
+                        key: m.key, severity: o["severity"]?.value.stringValue ?? "error",
+                        human: o["human"]?.value.stringValue ?? "", expression: o["expression"]?.value.stringValue)
+                }
+                guard let typeName = v["name"]?.value.stringValue, let url = v["url"]?.value.stringValue,
+                    let root = ProfileBuilder.tree(v["elements"]?.value.arrayValue ?? [], invariants: invariants)
+                else { continue }
+                let p = Profile(
+                    url: url, name: typeName, type: typeName, kind: v["kind"]?.value.stringValue ?? "",
+                    isAbstract: v["abstract"]?.value == .bool(true), derivation: "specialization",
+                    baseDefinition: v["base"]?.value.stringValue.map {
+                        "http://hl7.org/fhir/StructureDefinition/" + $0
+                    },
+                    contexts: [], root: root)
+                core[typeName] = p
+                known[url] = p
+            } catch {
+                throw ProfileStore.LoadError.unreadable(file: file.path, reason: "\(error)")
+            }
+        }
+    }
+
+    /// Loads the compact core extension definitions (`extensions.ndjson`, see
+    /// `ProfileImporter.importExtensions`), when the file exists.
+    mutating func loadCoreExtensions(_ file: URL) throws {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return }
+        let bytes = Array(data)
+        var start = 0
+        for i in bytes.indices where bytes[i] == 0x0A {
+            defer { start = i + 1 }
+            guard i > start else { continue }
+            let v: JSONValue
+            do {
+                v = try parser.parse(Array(bytes[start..<i])).value
+            } catch {
+                throw ProfileStore.LoadError.unreadable(file: file.path, reason: "\(error)")
+            }
+            guard let url = v["url"]?.value.stringValue else { continue }
+            var invariants: [String: Invariant] = [:]
+            for m in v["invariants"]?.value.objectValue ?? [] {
+                let o = m.node.value
+                invariants[m.key] = Invariant(
+                    key: m.key, severity: o["severity"]?.value.stringValue ?? "error",
+                    human: o["human"]?.value.stringValue ?? "", expression: o["expression"]?.value.stringValue)
+            }
+            guard let root = ProfileBuilder.tree(v["elements"]?.value.arrayValue ?? [], invariants: invariants)
+            else { continue }
+            let contexts: [(type: String, expression: String)] = (v["context"]?.value.arrayValue ?? []).map {
+                ($0.value["type"]?.value.stringValue ?? "element", $0.value["expression"]?.value.stringValue ?? "")
+            }
+            known[url] = Profile(
+                url: url, name: v["name"]?.value.stringValue ?? url, type: "Extension", kind: "complex-type",
+                isAbstract: false, derivation: "constraint",
+                baseDefinition: "http://hl7.org/fhir/StructureDefinition/Extension", contexts: contexts, root: root)
+        }
+    }
+
+    /// Loads every JSON/XML file under the given folders (or the files themselves).
+    mutating func loadResources(in locations: [URL]) {
+        let fm = FileManager.default
+        for location in locations {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: location.path, isDirectory: &isDir) else {
+                skipped.append("\(location.path): not found")
+                continue
+            }
+            var files: [URL] = []
+            if isDir.boolValue {
+                if let e = fm.enumerator(at: location, includingPropertiesForKeys: nil) {
+                    for case let url as URL in e where ["json", "xml"].contains(url.pathExtension) {
+                        files.append(url)
+                    }
+                }
+            } else {
+                files = [location]
+            }
+            for file in files.sorted(by: { $0.path < $1.path }) { loadFile(file) }
+        }
+    }
+
+    mutating func loadFile(_ file: URL) {
+        guard let bytes = try? Array(Data(contentsOf: file)) else {
+            skipped.append("\(file.path): unreadable")
+            return
+        }
+        let json: JSONValue
+        if file.pathExtension == "xml" {
+            // Only definitions: a cheap look before parsing instances as XML.
+            let head = String(decoding: bytes.prefix(2048), as: UTF8.self)
+            guard head.contains("<StructureDefinition") || head.contains("<ValueSet") || head.contains("<CodeSystem")
+            else { return }
+            do {
+                let tree = try FHIRXMLReader(registry: registry).readResource(bytes)
+                json = try parser.parse(FHIRJSONWriter(registry: registry).write(tree)).value
+            } catch {
+                skipped.append("\(file.path): \(error)")
+                return
+            }
+        } else {
+            guard let v = try? parser.parse(bytes).value else {
+                skipped.append("\(file.path): not JSON")
+                return
+            }
+            json = v
+        }
+        add(json)
+    }
+
+    /// Adds one definition resource (JSON form); Bundles are opened.
+    mutating func add(_ json: JSONValue) {
+        switch json["resourceType"]?.value.stringValue {
+        case "StructureDefinition":
+            if let url = json["url"]?.value.stringValue { structureDefinitions[url] = json }
+        case "ValueSet": valueSets.append(json)
+        case "CodeSystem": codeSystems.append(json)
+        case "Bundle":
+            for entry in json["entry"]?.value.arrayValue ?? [] {
+                if let r = entry.value["resource"]?.value { add(r) }
+            }
+        default: break
+        }
+    }
+
+    /// Compiles the loaded StructureDefinitions (snapshot, or generated from the differential) plus the core.
+    mutating func compileProfiles() -> [String: Profile] {
+        var done = known
+        for url in structureDefinitions.keys { done[url] = nil }
+        var inProgress: Set<String> = []
+        for url in structureDefinitions.keys.sorted() { _ = compile(url, done: &done, inProgress: &inProgress) }
+        return done
+    }
+
+    private mutating func compile(_ url: String, done: inout [String: Profile], inProgress: inout Set<String>)
+        -> Profile?
+    {
+        if let p = done[url] { return p }
+        guard let sd = structureDefinitions[url], inProgress.insert(url).inserted else { return nil }
+        defer { inProgress.remove(url) }
+        let type = sd["type"]?.value.stringValue ?? ""
+        let base = sd["baseDefinition"]?.value.stringValue.map(Terminology.unversioned)
+        var root: ProfileElement?
+        if let snapshot = sd["snapshot"]?.value["element"]?.value.arrayValue, !snapshot.isEmpty {
+            root = ProfileBuilder.tree(snapshot)
+        } else if let diff = sd["differential"]?.value["element"]?.value.arrayValue, let base,
+            let baseProfile = compile(base, done: &done, inProgress: &inProgress)
+        {
+            let coreTypes = core
+            root = SnapshotGenerator.generate(differential: diff, base: baseProfile.root) { coreTypes[$0] }
+        }
+        guard let root else {
+            skipped.append("\(url): no snapshot, and the base \(base ?? "-") is unknown")
+            return nil
+        }
+        let contexts: [(type: String, expression: String)] = (sd["context"]?.value.arrayValue ?? []).map {
+            ($0.value["type"]?.value.stringValue ?? "element", $0.value["expression"]?.value.stringValue ?? "")
+        }
+        let p = Profile(
+            url: url, name: sd["name"]?.value.stringValue ?? type, type: type,
+            kind: sd["kind"]?.value.stringValue ?? "", isAbstract: sd["abstract"]?.value == .bool(true),
+            derivation: sd["derivation"]?.value.stringValue ?? "constraint", baseDefinition: base,
+            contexts: contexts, root: root)
+        done[url] = p
+        return p
+    }
+}

@@ -1,0 +1,82 @@
+import FHIRModel
+import Foundation
+
+/// Every definition the validator knows: the core types (profiles/r4/core), the core extension definitions
+/// (profiles/r4/extensions), the project's own extensions
+/// (profiles/booking-gateway), the terminology data (profiles/r4/terminology), and StructureDefinitions,
+/// ValueSets and CodeSystems from extra folders (a regional IG, a test case's own profiles), JSON or XML.
+///
+/// Built once at start-up and shared read-only.
+public final class ProfileStore: Sendable {
+    /// Profiles by canonical URL (without version).
+    public let profilesByURL: [String: Profile]
+    /// The core definition of each type, by type name.
+    public let coreByType: [String: Profile]
+    public let terminology: Terminology
+    /// Files of extra folders that could not be used, with the reason (reported, not fatal).
+    public let skipped: [String]
+
+    init(
+        profilesByURL: [String: Profile], coreByType: [String: Profile], terminology: Terminology, skipped: [String]
+    ) {
+        self.profilesByURL = profilesByURL
+        self.coreByType = coreByType
+        self.terminology = terminology
+        self.skipped = skipped
+    }
+
+    /// The profile with canonical `url` (a `|version` suffix is ignored).
+    public func profile(_ url: String) -> Profile? {
+        profilesByURL[Terminology.unversioned(url)]
+    }
+
+    /// Errors that stop loading.
+    public enum LoadError: Error, CustomStringConvertible {
+        case unreadable(file: String, reason: String)
+        public var description: String {
+            switch self {
+            case .unreadable(let f, let r): "cannot read \(f): \(r)"
+            }
+        }
+    }
+
+    /// Loads the definitions.
+    /// - Parameters:
+    ///   - directory: the structure folder (`profiles/r4`, holding `core/` and `terminology/`); the project's
+    ///     extensions are read from `../booking-gateway` beside it when present.
+    ///   - extraFolders: folders (searched recursively) or single files of StructureDefinitions, ValueSets and
+    ///     CodeSystems, JSON or XML; other resources are ignored.
+    ///   - registry: the structure registry, used to read XML definitions.
+    /// - Throws: ``LoadError`` when a core file cannot be read. Unusable extra files are listed in ``skipped``.
+    public static func load(directory: URL, extraFolders: [URL] = [], registry: StructureRegistry) throws
+        -> ProfileStore
+    {
+        var loader = DefinitionLoader(registry: registry)
+        try loader.loadCore(directory.appendingPathComponent("core"))
+        try loader.loadCoreExtensions(
+            directory.appendingPathComponent("extensions").appendingPathComponent("extensions.ndjson"))
+        let project = directory.deletingLastPathComponent().appendingPathComponent("booking-gateway")
+        loader.loadResources(in: [project])
+        loader.loadResources(in: extraFolders)
+        let terminology = try Terminology.load(
+            file: directory.appendingPathComponent("terminology").appendingPathComponent(TerminologyImporter.fileName)
+        ).adding(valueSets: loader.valueSets, codeSystems: loader.codeSystems)
+        let profiles = loader.compileProfiles()
+        return ProfileStore(
+            profilesByURL: profiles, coreByType: loader.core, terminology: terminology, skipped: loader.skipped)
+    }
+
+    /// A store with these definitions plus those of `locations` (folders or files); the core is shared, not
+    /// reloaded. Profiles already known are kept; new ones may build on them.
+    public func adding(_ locations: [URL], registry: StructureRegistry) -> ProfileStore {
+        var loader = DefinitionLoader(registry: registry)
+        loader.core = coreByType
+        loader.known = profilesByURL
+        loader.loadResources(in: locations)
+        let terminology = terminology.adding(valueSets: loader.valueSets, codeSystems: loader.codeSystems)
+        let profiles = loader.compileProfiles()
+        return ProfileStore(
+            profilesByURL: profiles, coreByType: coreByType, terminology: terminology,
+            skipped: skipped + loader.skipped)
+    }
+}

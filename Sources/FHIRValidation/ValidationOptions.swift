@@ -1,0 +1,13 @@
+/// Choices that change what the ``Validator`` reports.
+public struct ValidationOptions: Sendable, Hashable {
+    /// Severity of an extension whose URL is not known (no definition loaded), outside the core
+    /// `http://hl7.org/fhir/StructureDefinition/` namespace (unknown ones there are always a warning: they belong to
+    /// later FHIR versions; the R4 core extensions are bundled and checked). Default `.warning` (the official examples use example-domain extensions); `.error` is what the
+    /// HL7 Java validator's outcomes in the validator test cases show ("could not be found so is not allowed
+    /// here"), and what the test-case runner uses.
+    public var unknownExtensionSeverity: ValidationIssue.Severity
+
+    public init(unknownExtensionSeverity: ValidationIssue.Severity = .warning) {
+        self.unknownExtensionSeverity = unknownExtensionSeverity
+    }
+}

@@ -1,0 +1,39 @@
+import FHIRModel
+import FHIRTestSupport
+import FHIRValidation
+import Foundation
+
+/// One validator (no evaluator) loaded once for the suite, and helpers.
+enum ValidatorFixture {
+    static let validator: Validator = {
+        do {
+            return try Validator(registry: Conformance.registry, structures: Conformance.structures)
+        } catch {
+            fatalError("cannot load the validator: \(error)")
+        }
+    }()
+
+    /// Reads an official JSON example.
+    static func example(_ name: String) throws -> Element {
+        try FHIRJSONReader(registry: Conformance.registry).readResource(
+            Conformance.bytes(Conformance.examplesJSON.appendingPathComponent(name)))
+    }
+
+    static func errors(_ issues: [ValidationIssue]) -> [ValidationIssue] {
+        issues.filter(\.isError)
+    }
+}
+
+extension Element {
+    /// Applies `change` to the `index`-th child named `name`.
+    mutating func modifyChild(_ name: String, at index: Int = 0, _ change: (inout Element) -> Void) {
+        var seen = 0
+        for i in children.indices where children[i].name == name {
+            if seen == index {
+                change(&children[i])
+                return
+            }
+            seen += 1
+        }
+    }
+}

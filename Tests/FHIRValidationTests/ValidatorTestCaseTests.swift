@@ -1,0 +1,113 @@
+import FHIRModel
+import FHIRTestSupport
+import FHIRValidation
+import Foundation
+import Testing
+
+/// The R4 validator test cases of ../shared/conformance/validator (from fhir-test-cases), compared with the
+/// HL7 Java validator's outcomes by error count (base plus profile validation) and verdict.
+@Suite("Validator test cases")
+struct ValidatorTestCaseTests {
+    /// Agreeing cases measured on this branch; a regression below it fails. See docs/conformance.md.
+    static let floor = 138
+
+    struct Case {
+        var name: String
+        var module: String
+        var file: String
+        var expectedErrors: Int
+        var terminology: Bool
+        var supporting: [String]
+        var profileSource: String?
+    }
+
+    struct Result {
+        var testCase: Case
+        var errors: Int
+        var detail: String
+        var agrees: Bool { errors == testCase.expectedErrors }
+    }
+
+    static var directory: URL { Conformance.directory.appendingPathComponent("validator") }
+
+    static func cases() throws -> [Case] {
+        let parser = JSONParser(limits: ReaderLimits(maxBytes: 64 * 1024 * 1024, maxDepth: 64))
+        let index = try parser.parse(Conformance.bytes(directory.appendingPathComponent("cases-index.json"))).value
+        let manifest = try parser.parse(Conformance.bytes(directory.appendingPathComponent("manifest.json"))).value
+        var byName: [String: JSONValue] = [:]
+        for c in manifest["test-cases"]?.value.arrayValue ?? [] {
+            if let n = c.value["name"]?.value.stringValue { byName[n] = c.value }
+        }
+        return (index.arrayValue ?? []).compactMap { node in
+            let v = node.value
+            guard let name = v["name"]?.value.stringValue, let file = v["file"]?.value.stringValue else { return nil }
+            let m = byName[name]
+            let strings: (String) -> [String] = { key in
+                m?[key]?.value.arrayValue?.compactMap { $0.value.stringValue } ?? []
+            }
+            return Case(
+                name: name, module: v["module"]?.value.stringValue ?? "unassigned", file: file,
+                expectedErrors: Int(v["expected_error_issues"]?.value.numberText ?? "0") ?? 0,
+                terminology: v["outcome_mentions_terminology"]?.value == .bool(true),
+                supporting: strings("supporting") + strings("profiles")
+                    + (m?["profile"]?.value["supporting"]?.value.arrayValue?.compactMap { $0.value.stringValue } ?? []),
+                profileSource: m?["profile"]?.value["source"]?.value.stringValue)
+        }
+    }
+
+    static func run(_ c: Case) -> Result {
+        let registry = Conformance.registry
+        var locations = c.supporting.map { directory.appendingPathComponent($0) }
+        if let p = c.profileSource { locations.append(directory.appendingPathComponent(p)) }
+        let base = ValidatorFixture.validator.store
+        let store = locations.isEmpty ? base : base.adding(locations, registry: registry)
+        // The Java validator's outcomes treat an unknown extension as an error.
+        let validator = Validator(store: store, options: ValidationOptions(unknownExtensionSeverity: .error))
+        let url = directory.appendingPathComponent(c.file)
+        guard let format = FHIRFormat(fileExtension: url.pathExtension) else {
+            return Result(testCase: c, errors: -1, detail: "format not supported (\(url.pathExtension))")
+        }
+        let bytes = Conformance.bytes(url)
+        var issues = validator.validate(bytes: bytes, format: format, registry: registry)
+        if let source = c.profileSource {
+            let sdURL = profileURL(directory.appendingPathComponent(source), registry: registry)
+            if let sdURL {
+                issues += validator.validate(bytes: bytes, format: format, registry: registry, profiles: [sdURL])
+            }
+        }
+        let errors = issues.filter(\.isError)
+        return Result(
+            testCase: c, errors: errors.count,
+            detail: errors.prefix(3).map { "\($0.expression): \($0.message)" }.joined(separator: " | "))
+    }
+
+    static func profileURL(_ file: URL, registry: StructureRegistry) -> String? {
+        guard let format = FHIRFormat(fileExtension: file.pathExtension),
+            let tree = try? FHIRCodec(registry: registry).read(Conformance.bytes(file), format: format)
+        else { return nil }
+        return tree.string("url")
+    }
+
+    @Test("R4 validator test cases agree with the Java validator's error counts")
+    func agreement() throws {
+        let cases = try Self.cases()
+        #expect(cases.count == 232)
+        let results = cases.map(Self.run)
+        var modules: [String: (agree: Int, total: Int)] = [:]
+        for r in results {
+            modules[r.testCase.module, default: (0, 0)].total += 1
+            if r.agrees { modules[r.testCase.module, default: (0, 0)].agree += 1 }
+        }
+        var table = "| module | agree | total |\n|---|---|---|\n"
+        for (m, v) in modules.sorted(by: { $0.key < $1.key }) { table += "| \(m) | \(v.agree) | \(v.total) |\n" }
+        let agreeing = results.filter(\.agrees).count
+        table += "| all | \(agreeing) | \(results.count) |\n"
+        print(table)
+        for r in results where !r.agrees {
+            print(
+                "DISAGREE \(r.testCase.module) \(r.testCase.name): expected \(r.testCase.expectedErrors), found \(r.errors)\(r.testCase.terminology ? " [terminology]" : "") — \(r.detail)"
+            )
+        }
+        #expect(agreeing >= Self.floor, "\(agreeing) of \(results.count) agree; the floor is \(Self.floor)")
+    }
+}
