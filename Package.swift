@@ -117,7 +117,7 @@ let package = Package(
             name: "FHIRServerTests",
             dependencies: [
                 "FHIRServer", "FHIRModel", "Booking", "BookingSQLite", "DocumentStore", "BookingTestSupport",
-                "FHIRTestSupport",
+                "FHIRTestSupport", "FHIRValidation", "FHIRPath",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

@@ -3,7 +3,9 @@ import Booking
 import BookingSQLite
 import DocumentStore
 import FHIRModel
+import FHIRPath
 import FHIRServer
+import FHIRValidation
 import Foundation
 import Hummingbird
 
@@ -21,6 +23,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Load the demo clinic (fixtures/demo/clinic.json) into an empty store.") var demo = false
     @Option(help: "Demo clinic file.") var demoFile = "fixtures/demo/clinic.json"
     @Option(help: "Mode of schedules that do not choose one: full or appointments.") var mode: BookingMode = .full
+    @Option(help: "Validation of written resources: off, warn or reject (422 with the issues).")
+    var validation: ValidationPolicy = .reject
+    @Option(
+        name: .customLong("ig"),
+        help: "Folder of extra StructureDefinitions, ValueSets and CodeSystems (a regional IG); repeatable.")
+    var implementationGuides: [String] = []
     @OptionGroup var profiles: ProfilesOption
 
     func run() async throws {
@@ -43,8 +51,19 @@ struct ServeCommand: AsyncParsableCommand {
         if demo, try await documents.history(type: nil, id: nil, since: nil, limit: 1).isEmpty {
             try await DemoDirectory.load(DemoClinic.read(URL(fileURLWithPath: demoFile)), into: documents, codec: codec)
         }
+        let validator: Validator
+        do {
+            validator = try Validator(
+                registry: registry, structures: profiles.structures.map { URL(fileURLWithPath: $0) },
+                extraFolders: implementationGuides.map { URL(fileURLWithPath: $0) },
+                evaluator: FHIRPathConstraintEvaluator(engine: FHIRPathEngine(structures: registry)))
+        } catch {
+            throw CLIError("cannot load the validation definitions: \(error)")
+        }
+        for skipped in validator.store.skipped { printError("warning: not loaded: \(skipped)") }
         let services = GatewayServices(
-            booking: booking, documents: documents, codec: codec, defaultTimeZone: "Europe/Rome")
+            booking: booking, documents: documents, codec: codec, defaultTimeZone: "Europe/Rome",
+            validation: WriteValidation(validator: validator, policy: validation))
         var config = ServerConfiguration(host: host, port: port)
         config.publicBaseURL = baseURL
         let host = self.host
@@ -55,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension BookingMode: ExpressibleByArgument {}
+extension ValidationPolicy: ExpressibleByArgument {}
 
 /// `booking-gateway demo export`: writes the demo clinic's JSON.
 struct DemoCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FHIRModel
+import FHIRPath
 import FHIRValidation
 import Foundation
 
@@ -39,6 +40,7 @@ struct ValidateCommand: ParsableCommand {
             validator = try Validator(
                 registry: registry, structures: profiles.structures.map { URL(fileURLWithPath: $0) },
                 extraFolders: profileFolders.map { URL(fileURLWithPath: $0) },
+                evaluator: FHIRPathConstraintEvaluator(engine: FHIRPathEngine(structures: registry)),
                 options: ValidationOptions(unknownExtensionSeverity: strictExtensions ? .error : .warning))
         } catch {
             throw CLIError("cannot load the definitions: \(error)")

@@ -32,6 +32,11 @@ public func buildRouter(services: GatewayServices, base: ServerBase) -> Router<B
     BundleInteraction(services: services, directory: directory, base: base).register(on: router, catalog: catalog)
     HistoryInteractions(services: services, base: base).register(on: router, catalog: catalog)
     BulkPublishInteraction(services: services, base: base).register(on: router, catalog: catalog)
+    if let validation = services.validation {
+        ValidateOperation(services: services, base: base, validator: validation.validator).register(
+            on: router, catalog: catalog,
+            servedTypes: ["Appointment", "Slot", "Schedule"] + DirectoryInteractions.documentTypes)
+    }
     OperationDefinitionInteractions(services: services, base: base).register(on: router, catalog: catalog)
     MetadataInteraction(services: services, catalog: catalog).register(on: router)
     UnsupportedMethods().register(on: router)

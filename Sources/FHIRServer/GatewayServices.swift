@@ -12,11 +12,14 @@ public struct GatewayServices: Sendable {
     public let maxBodyBytes: Int
     /// Zone used to write slot times when a schedule's own cannot be resolved.
     public let defaultTimeZone: String
+    /// The validator behind `$validate` and the policy for written resources; nil: neither.
+    public let validation: WriteValidation?
 
     public init(
         booking: BookingService, documents: any DocumentStore, codec: FHIRCodec, maxBodyBytes: Int = 16 << 20,
-        defaultTimeZone: String = "UTC"
+        defaultTimeZone: String = "UTC", validation: WriteValidation? = nil
     ) {
+        self.validation = validation
         self.booking = booking
         self.documents = documents
         responses = FHIRResponses(codec: codec)

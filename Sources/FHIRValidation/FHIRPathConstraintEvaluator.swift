@@ -10,8 +10,7 @@ public struct FHIRPathConstraintEvaluator: ConstraintEvaluator {
         self.engine = engine
     }
 
-    public func evaluate(expression: String, focus: Element, resource: Element, rootResource: Element) throws -> Bool
-    {
+    public func evaluate(expression: String, focus: Element, resource: Element, rootResource: Element) throws -> Bool {
         try engine.evaluateBoolean(expression, focus: focus, resource: resource, rootResource: rootResource) != false
     }
 }

@@ -3,8 +3,10 @@ import BookingSQLite
 import BookingTestSupport
 import DocumentStore
 import FHIRModel
+import FHIRPath
 import FHIRServer
 import FHIRTestSupport
+import FHIRValidation
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -18,7 +20,19 @@ struct GatewayFixture {
     let app: Application<RouterResponder<BasicRequestContext>>
     static let base = "http://localhost/fhir"
 
-    init() async throws {
+    /// The validator every fixture shares (loading the definitions is the slow part); invariants by FHIRPath.
+    static let validator: Validator = {
+        do {
+            return try Validator(
+                registry: Conformance.registry, structures: Conformance.structures,
+                evaluator: FHIRPathConstraintEvaluator(engine: FHIRPathEngine(structures: Conformance.registry)))
+        } catch {
+            fatalError("cannot load the validator: \(error)")
+        }
+    }()
+
+    /// - Parameter validation: the write policy; reject by default, as `serve` runs.
+    init(validation: ValidationPolicy = .reject) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try SQLiteBookingStore(path: dir.appendingPathComponent("g.sqlite").path)
@@ -41,7 +55,8 @@ struct GatewayFixture {
                 slotLength: .fixed(minutes: 30), serviceTypes: [visit]))
         let documents = try SQLiteDocumentStore(path: dir.appendingPathComponent("g.sqlite").path)
         let services = GatewayServices(
-            booking: service, documents: documents, codec: FHIRCodec(registry: Conformance.registry))
+            booking: service, documents: documents, codec: FHIRCodec(registry: Conformance.registry),
+            validation: WriteValidation(validator: Self.validator, policy: validation))
         app = Application(router: buildRouter(services: services, base: ServerBase(Self.base)))
     }
 

@@ -101,7 +101,7 @@ struct SchedulingOperationsHTTPTests {
             let cs = try await client.execute(uri: "/fhir/metadata", method: .get).resource()
             let ops = cs.child("rest")?.children(named: "resource").first { $0.string("type") == "Appointment" }?
                 .children(named: "operation").compactMap { $0.string("name") }
-            #expect(Set(ops ?? []) == ["find", "hold", "book"])
+            #expect(Set(ops ?? []) == ["find", "hold", "book", "validate"])
         }
     }
 

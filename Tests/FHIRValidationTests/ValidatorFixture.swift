@@ -1,13 +1,17 @@
 import FHIRModel
+import FHIRPath
 import FHIRTestSupport
 import FHIRValidation
 import Foundation
 
-/// One validator (no evaluator) loaded once for the suite, and helpers.
+/// One validator (invariants through the FHIRPath engine) loaded once for the suite, and helpers.
 enum ValidatorFixture {
+    static let evaluator = FHIRPathConstraintEvaluator(engine: FHIRPathEngine(structures: Conformance.registry))
+
     static let validator: Validator = {
         do {
-            return try Validator(registry: Conformance.registry, structures: Conformance.structures)
+            return try Validator(
+                registry: Conformance.registry, structures: Conformance.structures, evaluator: evaluator)
         } catch {
             fatalError("cannot load the validator: \(error)")
         }

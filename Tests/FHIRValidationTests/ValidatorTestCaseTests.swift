@@ -62,7 +62,9 @@ struct ValidatorTestCaseTests {
         let base = ValidatorFixture.validator.store
         let store = locations.isEmpty ? base : base.adding(locations, registry: registry)
         // The Java validator's outcomes treat an unknown extension as an error.
-        let validator = Validator(store: store, options: ValidationOptions(unknownExtensionSeverity: .error))
+        let validator = Validator(
+            store: store, evaluator: ValidatorFixture.evaluator,
+            options: ValidationOptions(unknownExtensionSeverity: .error))
         let url = directory.appendingPathComponent(c.file)
         guard let format = FHIRFormat(fileExtension: url.pathExtension) else {
             return Result(testCase: c, errors: -1, detail: "format not supported (\(url.pathExtension))")

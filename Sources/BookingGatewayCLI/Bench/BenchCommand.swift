@@ -6,7 +6,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Run benchmarks (ratios against baselines measured in the same run).",
         subcommands: [
-            CodecBench.self, BookingBench.self, HTTPBench.self, LoadBench.self, FHIRPathBench.self, ValidationBench.self,
+            CodecBench.self, BookingBench.self, HTTPBench.self, LoadBench.self, FHIRPathBench.self,
+            ValidationBench.self,
         ]
     )
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FHIRModel
+import FHIRPath
 import FHIRValidation
 import Foundation
 
@@ -32,7 +33,8 @@ struct ValidationBench: ParsableCommand {
         let registry = try loadRegistry(profiles)
         let loadStart = Measure.now()
         let validator = try Validator(
-            registry: registry, structures: profiles.structures.map { URL(fileURLWithPath: $0) })
+            registry: registry, structures: profiles.structures.map { URL(fileURLWithPath: $0) },
+            evaluator: FHIRPathConstraintEvaluator(engine: FHIRPathEngine(structures: registry)))
         print("definitions and terminology loaded in \(Measure.format((Measure.now() - loadStart) * 1000, 0)) ms")
         let reader = FHIRJSONReader(registry: registry)
         let dir = URL(fileURLWithPath: json)

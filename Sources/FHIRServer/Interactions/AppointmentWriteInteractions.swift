@@ -35,6 +35,7 @@ struct AppointmentWriteInteractions {
             throw FHIRError(.badRequest, code: "invalid", "the body is a \(element.type), not an Appointment")
         }
         var booking = try AppointmentMapping.bookingRequest(resource)
+        try await validate(element, slotIDs: booking.slotIDs)
         if booking.slotIDs.isEmpty {
             booking.scheduleIDs = try await appointmentSchedules(for: booking.participants)
         }
@@ -43,6 +44,22 @@ struct AppointmentWriteInteractions {
         return services.responses.written(
             body, status: created ? .created : .ok, negotiation: negotiation,
             location: "\(baseURL)/Appointment/\(appointment.id)/_history/\(appointment.version)", request: request)
+    }
+
+    /// Applies the write validation policy. A slot-based booking may leave `start` and `end` to the server (they
+    /// are the slots'); they are filled in from the slots first, so such a booking conforms (app-3).
+    func validate(_ element: Element, slotIDs: [SlotID]) async throws {
+        guard let validation = services.validation, validation.policy != .off else { return }
+        var completed = element
+        if !slotIDs.isEmpty, element.child("start") == nil || element.child("end") == nil {
+            var slots: [Slot] = []
+            for id in slotIDs { if let s = try await services.booking.slot(id) { slots.append(s) } }
+            if let start = slots.map(\.start).min(), let end = slots.map(\.end).max() {
+                completed.setPrimitive("start", type: "instant", AppointmentMapping.instantText(start))
+                completed.setPrimitive("end", type: "instant", AppointmentMapping.instantText(end))
+            }
+        }
+        _ = try validation.check(completed)
     }
 
     /// Appointments-mode schedules of the participants' resources.
@@ -84,6 +101,7 @@ struct AppointmentWriteInteractions {
             }
         }
         let wanted = try AppointmentMapping.bookingRequest(incoming.withStatusForMapping())
+        try await validate(element, slotIDs: wanted.slotIDs.isEmpty ? current.slotIDs : wanted.slotIDs)
         let statusChanges = incoming.status.map { $0.rawValue != current.status.rawValue } ?? false
         if statusChanges && !wanted.slotIDs.isEmpty && wanted.slotIDs != current.slotIDs {
             throw FHIRError(

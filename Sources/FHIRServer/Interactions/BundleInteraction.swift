@@ -162,6 +162,17 @@ struct BundleInteraction {
                         expression: ["Bundle.entry[\(p.index)]"])
                 }
                 resource = Self.rewritingReferences(resource, urlMap)
+                do {
+                    _ = try services.validation?.check(resource)
+                } catch {
+                    var e = error
+                    e.issues = e.issues.map { issue in
+                        var i = issue
+                        i.diagnostics = "entry \(p.index): " + (i.diagnostics ?? "")
+                        return i
+                    }
+                    throw e
+                }
                 let current = try await services.documents.current(type: p.type, id: id)
                 let version = (current?.version ?? 0) + 1
                 let (s, bytes, index) = directory.prepare(resource, id: id, version: version, at: now)

@@ -231,6 +231,7 @@ struct DirectoryInteractions {
         _ resource: Element, _ type: String, id: String, expected: Int?, mustNotExist: Bool, negotiation: Negotiation,
         request: Request
     ) async throws -> Response {
+        _ = try services.validation?.check(resource)
         let current = try await documents.current(type: type, id: id)
         if type == "AppointmentResponse" {
             try await AppointmentResponseEffect(booking: services.booking).apply(resource)
