@@ -28,7 +28,18 @@ extension Evaluator {
         for item in input {
             switch item {
             case .node(let e):
-                for c in e.children where c.name == name { out.append(.node(c)) }
+                // Children are in definition order with repeats contiguous (the Element tree's invariant), so
+                // the scan stops after the run: `%resource.type` inside `entry.all(…)` stays cheap on a Bundle of
+                // 10,000 entries instead of scanning them all for every entry.
+                var inRun = false
+                for c in e.children {
+                    if c.name == name {
+                        out.append(.node(c))
+                        inRun = true
+                    } else if inRun {
+                        break
+                    }
+                }
             case .quantity(let q):
                 // System.Quantity exposes its value and unit.
                 if name == "value" { out.append(.decimal(q.value)) }
