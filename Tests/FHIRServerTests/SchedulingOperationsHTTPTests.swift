@@ -191,4 +191,58 @@ struct SchedulingOperationsHTTPTests {
             }
         }
     }
+
+    @Test("$hold and $book in XML; a reschedule to a taken slot is a 409 and changes nothing")
+    func xmlAndReschedule() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            let proposal = """
+                <Parameters xmlns="http://hl7.org/fhir"><parameter><name value="appointment"/><resource>\
+                <Appointment><identifier><system value="urn:cup"/><value value="X-1"/></identifier>\
+                <status value="proposed"/><start value="2026-06-02T07:00:00Z"/><end value="2026-06-02T07:30:00Z"/>\
+                <slot><reference value="Slot/\(GatewayFixture.slot("09:00"))"/></slot>\
+                <participant><actor><reference value="Patient/p1"/></actor><status value="accepted"/></participant>\
+                </Appointment></resource></parameter></Parameters>
+                """
+            let held = try await client.execute(
+                uri: "/fhir/Appointment/$hold", method: .post, headers: xmlHeaders, body: ByteBuffer(string: proposal))
+            #expect(held.status == .ok)
+            #expect(held.text.contains("<status value=\"pending\"/>"))
+            let pending = try held.resource()
+            let xmlBody = String(
+                decoding: FHIRCodec(registry: Conformance.registry).write(pending, format: .xml), as: UTF8.self)
+            let booked = try await client.execute(
+                uri: "/fhir/Appointment/$book", method: .post, headers: xmlHeaders, body: ByteBuffer(string: xmlBody))
+            #expect(booked.status == .created)
+            #expect(booked.text.contains("<status value=\"booked\"/>"))
+            var mine = try booked.resource()
+            // Someone else holds 09:30.
+            let other = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders,
+                body: json(GatewayFixture.appointmentJSON(slot: GatewayFixture.slot("09:30"), patient: "p2")))
+            #expect(other.status == .created)
+            mine.setChildren(
+                "slot",
+                [
+                    Element(
+                        name: "slot", type: "Reference",
+                        children: [
+                            Element(name: "reference", type: "string", value: "Slot/\(GatewayFixture.slot("09:30"))")
+                        ])
+                ])
+            mine.setPrimitive("start", type: "instant", nil)
+            mine.setPrimitive("end", type: "instant", nil)
+            let moved = try await client.execute(
+                uri: "/fhir/Appointment/\(mine.resourceID!)", method: .put, headers: jsonHeaders,
+                body: json(FHIRJSONWriter(registry: Conformance.registry).string(mine)))
+            #expect(moved.status == .conflict)
+            let after = try await client.execute(uri: "/fhir/Appointment/\(mine.resourceID!)", method: .get)
+            #expect(try after.resource().descendant("meta", "versionId")?.value == "1")
+            #expect(
+                AppointmentResource(try after.resource())?.slots.first?.reference
+                    == "Slot/\(GatewayFixture.slot("09:00"))")
+            let old = try await client.execute(uri: "/fhir/Slot/\(GatewayFixture.slot("09:00"))", method: .get)
+            #expect(SlotResource(try old.resource())?.status == .busy)
+        }
+    }
 }
