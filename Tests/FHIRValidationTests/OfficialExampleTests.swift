@@ -28,6 +28,10 @@ struct OfficialExampleTests {
         let resource = try ValidatorFixture.example(name)
         let issues = ValidatorFixture.validator.validate(resource)
         #expect(ValidatorFixture.errors(issues).isEmpty, "\(ValidatorFixture.errors(issues))")
+        // With FHIRPath invariants (and terminology for memberOf), still no error.
+        let full = ValidatorFixture.fhirPathValidator.validate(resource)
+        #expect(ValidatorFixture.errors(full).isEmpty, "\(ValidatorFixture.errors(full))")
+        #expect(!full.contains { $0.code == .notSupported && $0.message.contains("invariant") })
         // Without an evaluator, at most one information issue says invariants were skipped (exactly one when
         // the resource has invariants that are not checked natively, as every Appointment has: app-1…app-4).
         let skipped = issues.filter { $0.code == .notSupported && $0.message.contains("invariant") }.count

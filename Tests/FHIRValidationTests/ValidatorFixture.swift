@@ -3,7 +3,7 @@ import FHIRTestSupport
 import FHIRValidation
 import Foundation
 
-/// One validator (no evaluator) loaded once for the suite, and helpers.
+/// One validator (no evaluator) loaded once for the suite, the same with FHIRPath invariants, and helpers.
 enum ValidatorFixture {
     static let validator: Validator = {
         do {
@@ -12,6 +12,11 @@ enum ValidatorFixture {
             fatalError("cannot load the validator: \(error)")
         }
     }()
+
+    /// The same definitions with invariants evaluated by the FHIRPath engine (memberOf/conformsTo answered by the
+    /// validator's terminology and profiles).
+    static let fhirPathValidator: Validator = Validator.withFHIRPath(
+        store: validator.store, registry: Conformance.registry)
 
     /// Reads an official JSON example.
     static func example(_ name: String) throws -> Element {
