@@ -80,7 +80,12 @@ extension ValidationRun {
 
         // Whose children describe this element's children.
         let source: ProfileElement
-        if !def.children.isEmpty {
+        if let t = profileElementTarget(def) {
+            // The content of one element of a type profile (a section template of a library).
+            source = t
+            checkFixedAndPattern(e, def: t, path: path)
+            checkInvariants(e, constraints: t.constraints, path: path)
+        } else if !def.children.isEmpty {
             source = def
         } else if let r = def.referenced {
             source = r
@@ -91,6 +96,26 @@ extension ValidationRun {
             return
         }
         validateChildren(e, source: source, path: path)
+    }
+
+    /// The element named by `def`'s profile-element type profile (see ``ProfileElement/profileElement``).
+    func profileElementTarget(_ def: ProfileElement) -> ProfileElement? {
+        guard let ref = def.profileElement, let p = store.profile(ref.url) else { return nil }
+        return Self.element(id: ref.id, in: p.root, id: p.root.path)
+    }
+
+    /// The element with `target` id under `e` (whose own id is `id`): path segments, `:slice` for slices.
+    static func element(id target: String, in e: ProfileElement, id: String) -> ProfileElement? {
+        if id == target { return e }
+        guard target.hasPrefix(id) else { return nil }
+        for s in e.slices {
+            if let f = element(id: target, in: s, id: id + ":" + (s.sliceName ?? "")) { return f }
+        }
+        for c in e.children {
+            let last = c.path.split(separator: ".").last.map(String.init) ?? c.path
+            if let f = element(id: target, in: c, id: id + "." + last) { return f }
+        }
+        return nil
     }
 
     /// The definition of `type` as used by `def`: a profile named on the type reference when loaded, else the core.
@@ -124,7 +149,13 @@ extension ValidationRun {
             if primitive && cd.name == "value" { continue }
             let items = groups[cd.name] ?? []
             checkCardinality(cd, count: items.count, path: path)
-            if items.isEmpty { continue }
+            if items.isEmpty {
+                // Required slices are missing too.
+                for slice in cd.slices where slice.min > 0 && slice.sliceName?.contains("/") != true {
+                    checkCardinality(slice, count: 0, path: path)
+                }
+                continue
+            }
             let assigned = assignSlices(items, def: cd, path: path)
             for (i, item) in items.enumerated() {
                 var childPath = path + "." + cd.name

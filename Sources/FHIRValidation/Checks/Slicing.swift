@@ -235,6 +235,7 @@ extension ValidationRun {
                 continue
             }
             current = current.compactMap { c in
+                if let t = profileElementTarget(c), let child = t.childrenByName[step] { return child }
                 if let child = c.childrenByName[step] { return child }
                 if let r = c.referenced { return r.childrenByName[step] }
                 // Children of a datatype with a profile (extension url fixed in the extension definition).

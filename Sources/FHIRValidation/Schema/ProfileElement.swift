@@ -23,6 +23,9 @@ public final class ProfileElement: @unchecked Sendable {
     /// `pattern[x]` as (type suffix, value).
     public internal(set) var pattern: (type: String, value: JSONValue)?
     public internal(set) var slicing: Slicing?
+    /// A type profile narrowed to one of its elements (the `elementdefinition-profile-element` extension on
+    /// `type.profile`): the canonical URL and the element id whose content applies here.
+    public internal(set) var profileElement: (url: String, id: String)?
     public internal(set) var contentReference: String?
     public internal(set) var constraints: [Invariant]
     public internal(set) var maxLength: Int?
@@ -66,6 +69,7 @@ public final class ProfileElement: @unchecked Sendable {
         c.fixed = fixed
         c.pattern = pattern
         c.slicing = slicing
+        c.profileElement = profileElement
         c.contentReference = contentReference
         c.constraints = constraints
         c.maxLength = maxLength
