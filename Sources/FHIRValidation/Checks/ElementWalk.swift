@@ -89,6 +89,22 @@ extension ValidationRun {
             source = def
         } else if let r = def.referenced {
             source = r
+        } else if let choices = profileChoices(for: type, def: def), choices.count > 1 {
+            // Several profiles on the type: the element must conform to one of them.
+            if let match = choices.first(where: { conforms(e, to: $0) }) {
+                checkInvariants(e, constraints: match.root.constraints, path: path)
+                validateChildren(e, source: match.root, path: path)
+                return
+            }
+            report(
+                .error, .structure,
+                "Unable to find a match for the specified profile among choices: \(choices.map(\.url).joined(separator: ", "))",
+                at: path)
+            for p in choices {
+                checkInvariants(e, constraints: p.root.constraints, path: path)
+                validateChildren(e, source: p.root, path: path)
+            }
+            return
         } else if let t = typeRoot(for: type, def: def) {
             source = t
             if t !== def { checkInvariants(e, constraints: t.constraints, path: path) }
@@ -116,6 +132,13 @@ extension ValidationRun {
             if let f = element(id: target, in: c, id: id + "." + last) { return f }
         }
         return nil
+    }
+
+    /// The loaded profiles named on `def`'s type reference for `type` (nil when none is named).
+    func profileChoices(for type: String, def: ProfileElement) -> [Profile]? {
+        guard let ref = def.types.first(where: { $0.code == type }), !ref.profiles.isEmpty else { return nil }
+        let found = ref.profiles.compactMap { store.profile($0) }.filter { $0.root !== def }
+        return found.isEmpty ? nil : found
     }
 
     /// The definition of `type` as used by `def`: a profile named on the type reference when loaded, else the core.
