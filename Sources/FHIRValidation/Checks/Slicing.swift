@@ -71,6 +71,10 @@ extension ValidationRun {
     /// Whether `item` belongs to `slice` according to the base element's discriminators.
     func matches(_ item: Element, slice: ProfileElement, base: ProfileElement) -> Bool {
         guard let slicing = base.slicing, !slicing.discriminators.isEmpty else {
+            // Extensions are sliced by url even when a differential does not say so.
+            if base.name == "extension" || base.name == "modifierExtension" {
+                return discriminatorMatches(item, slice: slice, Slicing.Discriminator(type: "value", path: "url"))
+            }
             // Choice type slices (`valueQuantity`) and slices without discriminators: by type.
             if base.isChoice || !slice.types.isEmpty && slice.types.count < base.types.count {
                 return slice.typeCodes.contains(item.type)
@@ -105,6 +109,15 @@ extension ValidationRun {
             if let fixed = t.fixed ?? t.pattern {
                 return values.contains {
                     ValueMatcher.matches($0, fixed.value, exact: t.fixed != nil && d.type == "value")
+                }
+            }
+            // A choice fixed through its renamed type slice (`valueCode` with a fixedCode).
+            if t.isChoice, let typed = t.slices.first(where: { $0.fixed != nil || $0.pattern != nil }),
+                let fixed = typed.fixed ?? typed.pattern
+            {
+                return values.contains {
+                    typed.typeCodes.contains($0.type)
+                        && ValueMatcher.matches($0, fixed.value, exact: typed.fixed != nil && d.type == "value")
                 }
             }
             // An extension slice identified by its profile URL.
