@@ -137,8 +137,9 @@ extension ValidationRun {
                     }
                 }
             }
-            // The slice does not constrain this discriminator: it does not tell slices apart.
-            return t.binding == nil
+            // The slice does not constrain this discriminator (no value, no required binding): it does not tell
+            // slices apart. A required binding that cannot be expanded offline cannot be matched.
+            return t.binding?.strength != "required"
         case "exists":
             guard let t = target.first else { return values.isEmpty }
             return t.min >= 1 ? !values.isEmpty : (t.max == 0 ? values.isEmpty : true)
