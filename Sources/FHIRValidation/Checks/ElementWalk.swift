@@ -18,6 +18,7 @@ extension ValidationRun {
         let savedBundle = bundle
         let savedHost = containerHost
         let savedPath = resourcePath
+        let savedDefinition = definitionURL
         resource = r
         resourcePath = path
         // A contained resource's `#id` references point at its container's other contained resources.
@@ -34,10 +35,12 @@ extension ValidationRun {
             containedTypes = savedContained
             containerHost = savedHost
             resourcePath = savedPath
+            definitionURL = savedDefinition
             bundle = savedBundle
             depth -= 1
         }
 
+        definitionURL = core.url
         validate(r, def: core.root, path: path)
         var profiles = extraProfiles
         for p in r.descendant("meta")?.children(named: "profile") ?? [] {
@@ -56,6 +59,7 @@ extension ValidationRun {
                     .error, .structure, "The profile \(p.url) is for \(p.type), not \(r.type)", at: path)
                 continue
             }
+            definitionURL = p.url
             validate(r, def: p.root, path: path)
         }
         checkContained(r, path: path)
