@@ -95,6 +95,9 @@ enum ProfileBuilder {
                 targetProfiles: t.value["targetProfile"]?.value.arrayValue?.compactMap { $0.value.stringValue } ?? [])
         }
         e.profileElement = profileElement(o["type"]?.value)
+        e.aggregation = (o["type"]?.value.arrayValue ?? []).flatMap { t in
+            t.value["aggregation"]?.value.arrayValue?.compactMap { $0.value.stringValue } ?? []
+        }
         if let b = o["binding"]?.value {
             e.binding = Binding(
                 strength: b["strength"]?.value.stringValue ?? "example", valueSet: b["valueSet"]?.value.stringValue)

@@ -29,6 +29,8 @@ public final class ProfileElement: @unchecked Sendable {
     public internal(set) var contentReference: String?
     public internal(set) var constraints: [Invariant]
     public internal(set) var maxLength: Int?
+    /// The aggregation modes of a Reference type (`contained`, `referenced`, `bundled`); empty when unrestricted.
+    public internal(set) var aggregation: [String] = []
     /// `minValue[x]` / `maxValue[x]` as lexical text.
     public internal(set) var minValue: String?
     public internal(set) var maxValue: String?
@@ -73,6 +75,7 @@ public final class ProfileElement: @unchecked Sendable {
         c.contentReference = contentReference
         c.constraints = constraints
         c.maxLength = maxLength
+        c.aggregation = aggregation
         c.minValue = minValue
         c.maxValue = maxValue
         c.children = children.map { $0.copy() }

@@ -124,6 +124,7 @@ enum SnapshotGenerator {
         if o["type"] != nil {
             e.types = d.types
             e.profileElement = d.profileElement
+            e.aggregation = d.aggregation
         }
         if o["binding"] != nil { e.binding = d.binding }
         if d.fixed != nil { e.fixed = d.fixed }
