@@ -7,7 +7,16 @@ public struct ValidationOptions: Sendable, Hashable {
     /// here"), and what the test-case runner uses.
     public var unknownExtensionSeverity: ValidationIssue.Severity
 
-    public init(unknownExtensionSeverity: ValidationIssue.Severity = .warning) {
+    /// Severity of markdown that contains what looks like an HTML tag (it will, or should, be escaped when shown).
+    /// Default `.warning`, as decided in FHIR-38714; `.error` where HTML in markdown is forbidden (the Java
+    /// validator's `noHtmlInMarkdown` setting).
+    public var htmlInMarkdownSeverity: ValidationIssue.Severity
+
+    public init(
+        unknownExtensionSeverity: ValidationIssue.Severity = .warning,
+        htmlInMarkdownSeverity: ValidationIssue.Severity = .warning
+    ) {
         self.unknownExtensionSeverity = unknownExtensionSeverity
+        self.htmlInMarkdownSeverity = htmlInMarkdownSeverity
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Built once (loading the definitions is the expensive part) and shared: it is immutable and `Sendable`.
 /// ```swift
-/// let validator = try Validator(registry: registry, structures: dir, extraFolders: [igDir], evaluator: engine)
+/// // Invariants through the FHIRPath engine, memberOf()/conformsTo() answered by the loaded terminology/profiles:
+/// let validator = try Validator.withFHIRPath(registry: registry, structures: dir, extraFolders: [igDir])
 /// let issues = validator.validate(resource, profiles: ["http://example.org/StructureDefinition/my-patient"])
 /// let outcome = OperationOutcomeResource(validationIssues: issues)
 /// ```

@@ -28,6 +28,10 @@ struct OfficialExampleTests {
         let resource = try ValidatorFixture.example(name)
         let issues = ValidatorFixture.validator.validate(resource)
         #expect(ValidatorFixture.errors(issues).isEmpty, "\(ValidatorFixture.errors(issues))")
+        // With FHIRPath invariants and the terminology and profile hooks (memberOf, conformsTo), still no error.
+        let full = ValidatorFixture.fhirPathValidator.validate(resource)
+        #expect(ValidatorFixture.errors(full).isEmpty, "\(ValidatorFixture.errors(full))")
+        #expect(!full.contains { $0.code == .notSupported && $0.message.contains("invariant") })
         // The invariants are evaluated (FHIRPath), none is reported as skipped.
         let skipped = issues.filter { $0.code == .notSupported && $0.message.contains("invariant") }.count
         #expect(skipped == 0)

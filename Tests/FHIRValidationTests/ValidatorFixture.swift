@@ -4,7 +4,8 @@ import FHIRTestSupport
 import FHIRValidation
 import Foundation
 
-/// One validator (invariants through the FHIRPath engine) loaded once for the suite, and helpers.
+/// One validator (invariants through the FHIRPath engine) loaded once for the suite, the same with the
+/// terminology and profile hooks of FHIRPath plugged in, and helpers.
 enum ValidatorFixture {
     static let evaluator = FHIRPathConstraintEvaluator(engine: FHIRPathEngine(structures: Conformance.registry))
 
@@ -16,6 +17,11 @@ enum ValidatorFixture {
             fatalError("cannot load the validator: \(error)")
         }
     }()
+
+    /// The same definitions with invariants evaluated by the FHIRPath engine (memberOf/conformsTo answered by the
+    /// validator's terminology and profiles).
+    static let fhirPathValidator: Validator = Validator.withFHIRPath(
+        store: validator.store, registry: Conformance.registry)
 
     /// Reads an official JSON example.
     static func example(_ name: String) throws -> Element {

@@ -2,13 +2,14 @@ extension ValidationRun {
     /// min/max of an element (or a slice) against the number of items found under `path`.
     mutating func checkCardinality(_ def: ProfileElement, count: Int, path: String) {
         let what = def.sliceName.map { "\(def.name):\($0)" } ?? def.name
+        let from = definitionURL.isEmpty ? "" : " (from \(definitionURL))"
         if count < def.min {
             report(
-                .error, .structure, "\(path).\(what): minimum required = \(def.min), but only found \(count)",
+                .error, .structure, "\(path).\(what): minimum required = \(def.min), but only found \(count)\(from)",
                 at: path)
         }
         if let max = def.max, count > max {
-            report(.error, .structure, "\(path).\(what): max allowed = \(max), but found \(count)", at: path)
+            report(.error, .structure, "\(path).\(what): max allowed = \(max), but found \(count)\(from)", at: path)
         }
     }
 }

@@ -18,6 +18,7 @@ extension ValidationRun {
         let savedBundle = bundle
         let savedHost = containerHost
         let savedPath = resourcePath
+        let savedDefinition = definitionURL
         resource = r
         resourcePath = path
         // A contained resource's `#id` references point at its container's other contained resources.
@@ -34,10 +35,12 @@ extension ValidationRun {
             containedTypes = savedContained
             containerHost = savedHost
             resourcePath = savedPath
+            definitionURL = savedDefinition
             bundle = savedBundle
             depth -= 1
         }
 
+        definitionURL = core.url
         validate(r, def: core.root, path: path)
         var profiles = extraProfiles
         for p in r.descendant("meta")?.children(named: "profile") ?? [] {
@@ -56,6 +59,7 @@ extension ValidationRun {
                     .error, .structure, "The profile \(p.url) is for \(p.type), not \(r.type)", at: path)
                 continue
             }
+            definitionURL = p.url
             validate(r, def: p.root, path: path)
         }
         checkContained(r, path: path)
@@ -80,10 +84,31 @@ extension ValidationRun {
 
         // Whose children describe this element's children.
         let source: ProfileElement
-        if !def.children.isEmpty {
+        if let t = profileElementTarget(def) {
+            // The content of one element of a type profile (a section template of a library).
+            source = t
+            checkFixedAndPattern(e, def: t, path: path)
+            checkInvariants(e, constraints: t.constraints, path: path)
+        } else if !def.children.isEmpty {
             source = def
         } else if let r = def.referenced {
             source = r
+        } else if let choices = profileChoices(for: type, def: def), choices.count > 1 {
+            // Several profiles on the type: the element must conform to one of them.
+            if let match = choices.first(where: { conforms(e, to: $0) }) {
+                checkInvariants(e, constraints: match.root.constraints, path: path)
+                validateChildren(e, source: match.root, path: path)
+                return
+            }
+            report(
+                .error, .structure,
+                "Unable to find a match for the specified profile among choices: \(choices.map(\.url).joined(separator: ", "))",
+                at: path)
+            for p in choices {
+                checkInvariants(e, constraints: p.root.constraints, path: path)
+                validateChildren(e, source: p.root, path: path)
+            }
+            return
         } else if let t = typeRoot(for: type, def: def) {
             source = t
             if t !== def { checkInvariants(e, constraints: t.constraints, path: path) }
@@ -91,6 +116,33 @@ extension ValidationRun {
             return
         }
         validateChildren(e, source: source, path: path)
+    }
+
+    /// The element named by `def`'s profile-element type profile (see ``ProfileElement/profileElement``).
+    func profileElementTarget(_ def: ProfileElement) -> ProfileElement? {
+        guard let ref = def.profileElement, let p = store.profile(ref.url) else { return nil }
+        return Self.element(id: ref.id, in: p.root, id: p.root.path)
+    }
+
+    /// The element with `target` id under `e` (whose own id is `id`): path segments, `:slice` for slices.
+    static func element(id target: String, in e: ProfileElement, id: String) -> ProfileElement? {
+        if id == target { return e }
+        guard target.hasPrefix(id) else { return nil }
+        for s in e.slices {
+            if let f = element(id: target, in: s, id: id + ":" + (s.sliceName ?? "")) { return f }
+        }
+        for c in e.children {
+            let last = c.path.split(separator: ".").last.map(String.init) ?? c.path
+            if let f = element(id: target, in: c, id: id + "." + last) { return f }
+        }
+        return nil
+    }
+
+    /// The loaded profiles named on `def`'s type reference for `type` (nil when none is named).
+    func profileChoices(for type: String, def: ProfileElement) -> [Profile]? {
+        guard let ref = def.types.first(where: { $0.code == type }), !ref.profiles.isEmpty else { return nil }
+        let found = ref.profiles.compactMap { store.profile($0) }.filter { $0.root !== def }
+        return found.isEmpty ? nil : found
     }
 
     /// The definition of `type` as used by `def`: a profile named on the type reference when loaded, else the core.
@@ -124,7 +176,13 @@ extension ValidationRun {
             if primitive && cd.name == "value" { continue }
             let items = groups[cd.name] ?? []
             checkCardinality(cd, count: items.count, path: path)
-            if items.isEmpty { continue }
+            if items.isEmpty {
+                // Required slices are missing too.
+                for slice in cd.slices where slice.min > 0 && slice.sliceName?.contains("/") != true {
+                    checkCardinality(slice, count: 0, path: path)
+                }
+                continue
+            }
             let assigned = assignSlices(items, def: cd, path: path)
             for (i, item) in items.enumerated() {
                 var childPath = path + "." + cd.name

@@ -17,6 +17,11 @@ extension ValidationRun {
             report(
                 .error, .invariant, "Must have either extensions or value[x], not both (ext-1)", at: path, key: "ext-1")
         }
+        if url?.isEmpty ?? true {
+            report(
+                .error, .required, "Extension.url is required in order to identify, use and validate the extension",
+                at: path)
+        }
         var definition: Profile?
         if let profileURL = def.types.first(where: { $0.code == "Extension" })?.profiles.first {
             definition = store.profile(profileURL)

@@ -10,8 +10,9 @@ extension ValidationRun {
         }
         if e.type == "markdown", let at = HTMLTags.markdownTag(in: value) {
             report(
-                .error, .invalid,
-                "The markdown contains content that appears to be an embedded HTML tag starting at '\(at)'", at: path)
+                options.htmlInMarkdownSeverity, .invalid,
+                "The markdown contains content that appears to be an embedded HTML tag starting at '\(at)'; it will (or should) be escaped when shown",
+                at: path)
         } else if e.type == "string", HTMLTags.containsTag(value) {
             report(
                 .error, .security,

@@ -5,6 +5,17 @@ extension ValidationRun {
     /// `Type/id` form of the URL); contained references (`#id`) must resolve.
     mutating func checkReference(_ e: Element, def: ProfileElement, path: String) {
         guard let ref = e.string("reference") else { return }
+        if !def.aggregation.isEmpty {
+            // How the target is held: in the resource, in the Bundle, or elsewhere.
+            let mode = ref.hasPrefix("#") ? "contained" : bundle?.resolve(ref) != nil ? "bundled" : "referenced"
+            if !def.aggregation.contains(mode) {
+                let held = mode == "referenced" ? "external" : mode
+                report(
+                    .error, .structure,
+                    "Reference is \(held) which isn't supported by the specified aggregation mode(s) for the reference (\(def.aggregation.joined(separator: ", ")))",
+                    at: path)
+            }
+        }
         var foundType: String?
         if ref.hasPrefix("#") {
             if ref == "#" { return }

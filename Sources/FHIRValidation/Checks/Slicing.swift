@@ -71,6 +71,10 @@ extension ValidationRun {
     /// Whether `item` belongs to `slice` according to the base element's discriminators.
     func matches(_ item: Element, slice: ProfileElement, base: ProfileElement) -> Bool {
         guard let slicing = base.slicing, !slicing.discriminators.isEmpty else {
+            // Extensions are sliced by url even when a differential does not say so.
+            if base.name == "extension" || base.name == "modifierExtension" {
+                return discriminatorMatches(item, slice: slice, Slicing.Discriminator(type: "value", path: "url"))
+            }
             // Choice type slices (`valueQuantity`) and slices without discriminators: by type.
             if base.isChoice || !slice.types.isEmpty && slice.types.count < base.types.count {
                 return slice.typeCodes.contains(item.type)
@@ -107,6 +111,15 @@ extension ValidationRun {
                     ValueMatcher.matches($0, fixed.value, exact: t.fixed != nil && d.type == "value")
                 }
             }
+            // A choice fixed through its renamed type slice (`valueCode` with a fixedCode).
+            if t.isChoice, let typed = t.slices.first(where: { $0.fixed != nil || $0.pattern != nil }),
+                let fixed = typed.fixed ?? typed.pattern
+            {
+                return values.contains {
+                    typed.typeCodes.contains($0.type)
+                        && ValueMatcher.matches($0, fixed.value, exact: typed.fixed != nil && d.type == "value")
+                }
+            }
             // An extension slice identified by its profile URL.
             if path == "url", let url = slice.types.first?.profiles.first {
                 return values.contains { $0.value == url }
@@ -124,8 +137,9 @@ extension ValidationRun {
                     }
                 }
             }
-            // The slice does not constrain this discriminator: it does not tell slices apart.
-            return t.binding == nil
+            // The slice does not constrain this discriminator (no value, no required binding): it does not tell
+            // slices apart. A required binding that cannot be expanded offline cannot be matched.
+            return t.binding?.strength != "required"
         case "exists":
             guard let t = target.first else { return values.isEmpty }
             return t.min >= 1 ? !values.isEmpty : (t.max == 0 ? values.isEmpty : true)
@@ -235,6 +249,7 @@ extension ValidationRun {
                 continue
             }
             current = current.compactMap { c in
+                if let t = profileElementTarget(c), let child = t.childrenByName[step] { return child }
                 if let child = c.childrenByName[step] { return child }
                 if let r = c.referenced { return r.childrenByName[step] }
                 // Children of a datatype with a profile (extension url fixed in the extension definition).

@@ -21,6 +21,10 @@ struct ValidationRun {
     var containerHost: Element
     /// URLs of the extensions whose values are being walked (for `extension` contexts).
     var extensionURLs: [String] = []
+    /// The canonical URL of the definition the current resource is being checked against (core or profile): a
+    /// cardinality finding names it, since a resource checked against its core definition and a profile can
+    /// break both.
+    var definitionURL = ""
     /// Nesting depth guard against pathological recursion (content references, profiles naming themselves).
     var depth = 0
 

@@ -54,6 +54,25 @@ enum ProfileBuilder {
         }
     }
 
+    /// The first `type.profile` narrowed by the `elementdefinition-profile-element` extension (in `_profile`).
+    static func profileElement(_ types: JSONValue?) -> (url: String, id: String)? {
+        for t in types?.arrayValue ?? [] {
+            let urls = t.value["profile"]?.value.arrayValue ?? []
+            let extras = t.value["_profile"]?.value.arrayValue ?? []
+            for (i, x) in extras.enumerated() where i < urls.count {
+                for ext in x.value["extension"]?.value.arrayValue ?? []
+                where ext.value["url"]?.value.stringValue
+                    == "http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element"
+                {
+                    if let id = ext.value["valueString"]?.value.stringValue, let url = urls[i].value.stringValue {
+                        return (url, id)
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
     /// One element from its JSON form.
     static func element(_ o: JSONValue, invariants: [String: Invariant]) -> ProfileElement {
         let path = o["path"]?.value.stringValue ?? ""
@@ -74,6 +93,10 @@ enum ProfileBuilder {
                 code: typeCode(t.value, path: path, basePath: o["base"]?.value["path"]?.value.stringValue),
                 profiles: t.value["profile"]?.value.arrayValue?.compactMap { $0.value.stringValue } ?? [],
                 targetProfiles: t.value["targetProfile"]?.value.arrayValue?.compactMap { $0.value.stringValue } ?? [])
+        }
+        e.profileElement = profileElement(o["type"]?.value)
+        e.aggregation = (o["type"]?.value.arrayValue ?? []).flatMap { t in
+            t.value["aggregation"]?.value.arrayValue?.compactMap { $0.value.stringValue } ?? []
         }
         if let b = o["binding"]?.value {
             e.binding = Binding(

@@ -23,9 +23,14 @@ public final class ProfileElement: @unchecked Sendable {
     /// `pattern[x]` as (type suffix, value).
     public internal(set) var pattern: (type: String, value: JSONValue)?
     public internal(set) var slicing: Slicing?
+    /// A type profile narrowed to one of its elements (the `elementdefinition-profile-element` extension on
+    /// `type.profile`): the canonical URL and the element id whose content applies here.
+    public internal(set) var profileElement: (url: String, id: String)?
     public internal(set) var contentReference: String?
     public internal(set) var constraints: [Invariant]
     public internal(set) var maxLength: Int?
+    /// The aggregation modes of a Reference type (`contained`, `referenced`, `bundled`); empty when unrestricted.
+    public internal(set) var aggregation: [String] = []
     /// `minValue[x]` / `maxValue[x]` as lexical text.
     public internal(set) var minValue: String?
     public internal(set) var maxValue: String?
@@ -66,9 +71,11 @@ public final class ProfileElement: @unchecked Sendable {
         c.fixed = fixed
         c.pattern = pattern
         c.slicing = slicing
+        c.profileElement = profileElement
         c.contentReference = contentReference
         c.constraints = constraints
         c.maxLength = maxLength
+        c.aggregation = aggregation
         c.minValue = minValue
         c.maxValue = maxValue
         c.children = children.map { $0.copy() }

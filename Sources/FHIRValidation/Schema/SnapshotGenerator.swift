@@ -12,11 +12,22 @@ enum SnapshotGenerator {
         let root = base.copy()
         // Content references copy the base's (unconstrained) element, as the published snapshots do.
         let original = base.copy()
+        // Without ids, the elements after a slice that are below its path belong to that slice.
+        var sliceContext: [(path: String, slice: String)] = []
         for node in differential {
             let o = node.value
             guard let path = o["path"]?.value.stringValue else { continue }
-            let segments = self.segments(
-                id: o["id"]?.value.stringValue, path: path, sliceName: o["sliceName"]?.value.stringValue)
+            let id = o["id"]?.value.stringValue
+            let sliceName = o["sliceName"]?.value.stringValue
+            var segments = self.segments(id: id, path: path, sliceName: sliceName)
+            if id == nil || id?.split(separator: ".").count != path.split(separator: ".").count {
+                sliceContext.removeAll { !path.hasPrefix($0.path + ".") }
+                for ctx in sliceContext {
+                    let depth = ctx.path.split(separator: ".").count - 1
+                    if depth < segments.count && segments[depth].slice == nil { segments[depth].slice = ctx.slice }
+                }
+                if let sliceName { sliceContext.append((path, sliceName)) }
+            }
             guard var current = Optional(root) else { continue }
             var ok = true
             for seg in segments.dropFirst() {
@@ -110,7 +121,11 @@ enum SnapshotGenerator {
         let d = ProfileBuilder.element(o, invariants: [:])
         if o["min"] != nil { e.min = d.min }
         if o["max"] != nil { e.max = d.max }
-        if o["type"] != nil { e.types = d.types }
+        if o["type"] != nil {
+            e.types = d.types
+            e.profileElement = d.profileElement
+            e.aggregation = d.aggregation
+        }
         if o["binding"] != nil { e.binding = d.binding }
         if d.fixed != nil { e.fixed = d.fixed }
         if d.pattern != nil { e.pattern = d.pattern }
