@@ -3,7 +3,6 @@ import Booking
 import BookingSQLite
 import DocumentStore
 import FHIRModel
-import FHIRPath
 import FHIRServer
 import FHIRValidation
 import Foundation
@@ -53,10 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let validator: Validator
         do {
-            validator = try Validator(
+            validator = try Validator.withFHIRPath(
                 registry: registry, structures: profiles.structures.map { URL(fileURLWithPath: $0) },
-                extraFolders: implementationGuides.map { URL(fileURLWithPath: $0) },
-                evaluator: FHIRPathConstraintEvaluator(engine: FHIRPathEngine(structures: registry)))
+                extraFolders: implementationGuides.map { URL(fileURLWithPath: $0) })
         } catch {
             throw CLIError("cannot load the validation definitions: \(error)")
         }

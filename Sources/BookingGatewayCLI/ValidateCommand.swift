@@ -1,6 +1,5 @@
 import ArgumentParser
 import FHIRModel
-import FHIRPath
 import FHIRValidation
 import Foundation
 
@@ -37,10 +36,9 @@ struct ValidateCommand: ParsableCommand {
         let registry = try loadRegistry(profiles)
         let validator: Validator
         do {
-            validator = try Validator(
+            validator = try Validator.withFHIRPath(
                 registry: registry, structures: profiles.structures.map { URL(fileURLWithPath: $0) },
                 extraFolders: profileFolders.map { URL(fileURLWithPath: $0) },
-                evaluator: FHIRPathConstraintEvaluator(engine: FHIRPathEngine(structures: registry)),
                 options: ValidationOptions(unknownExtensionSeverity: strictExtensions ? .error : .warning))
         } catch {
             throw CLIError("cannot load the definitions: \(error)")

@@ -3,7 +3,6 @@ import BookingSQLite
 import BookingTestSupport
 import DocumentStore
 import FHIRModel
-import FHIRPath
 import FHIRServer
 import FHIRTestSupport
 import FHIRValidation
@@ -23,9 +22,7 @@ struct GatewayFixture {
     /// The validator every fixture shares (loading the definitions is the slow part); invariants by FHIRPath.
     static let validator: Validator = {
         do {
-            return try Validator(
-                registry: Conformance.registry, structures: Conformance.structures,
-                evaluator: FHIRPathConstraintEvaluator(engine: FHIRPathEngine(structures: Conformance.registry)))
+            return try Validator.withFHIRPath(registry: Conformance.registry, structures: Conformance.structures)
         } catch {
             fatalError("cannot load the validator: \(error)")
         }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import FHIRModel
-import FHIRPath
 import FHIRValidation
 import Foundation
 
@@ -32,9 +31,8 @@ struct ValidationBench: ParsableCommand {
     func run() throws {
         let registry = try loadRegistry(profiles)
         let loadStart = Measure.now()
-        let validator = try Validator(
-            registry: registry, structures: profiles.structures.map { URL(fileURLWithPath: $0) },
-            evaluator: FHIRPathConstraintEvaluator(engine: FHIRPathEngine(structures: registry)))
+        let validator = try Validator.withFHIRPath(
+            registry: registry, structures: profiles.structures.map { URL(fileURLWithPath: $0) })
         print("definitions and terminology loaded in \(Measure.format((Measure.now() - loadStart) * 1000, 0)) ms")
         let reader = FHIRJSONReader(registry: registry)
         let dir = URL(fileURLWithPath: json)
