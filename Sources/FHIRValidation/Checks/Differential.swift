@@ -45,4 +45,25 @@ extension ValidationRun {
                 at: "\(path).differential.element[\(i)]")
         }
     }
+
+    /// A type profile applies to the data type it is listed under (ElementDefinition.type.profile: "a profile
+    /// ... that applies to the datatype this element refers to"): its StructureDefinition must be for that type.
+    mutating func checkTypeProfiles(_ sd: Element, path: String) {
+        let generic: Set<String> = ["Resource", "DomainResource", "Element", "BackboneElement"]
+        let elements = sd.child("differential")?.children(named: "element") ?? []
+        for (i, e) in elements.enumerated() {
+            for (j, t) in e.children(named: "type").enumerated() {
+                guard let code = t.string("code"), !generic.contains(code), !code.contains(":") else { continue }
+                for (k, profile) in t.children(named: "profile").enumerated() {
+                    guard let url = profile.value.map(Terminology.unversioned), let p = store.profile(url),
+                        !p.type.isEmpty, p.type != code
+                    else { continue }
+                    report(
+                        .error, .structure,
+                        "Profile \(url) is for type \(p.type), but the \(e.string("path") ?? "") element has type \(code)",
+                        at: "\(path).differential.element[\(i)].type[\(j)].profile[\(k)]")
+                }
+            }
+        }
+    }
 }

@@ -64,7 +64,10 @@ extension ValidationRun {
         }
         checkContained(r, path: path)
         if r.type == "Bundle" { checkBundle(r, path: path) }
-        if r.type == "StructureDefinition" { checkDifferentialPaths(r, path: path) }
+        if r.type == "StructureDefinition" {
+            checkDifferentialPaths(r, path: path)
+            checkTypeProfiles(r, path: path)
+        }
     }
 
     /// Validates one element against `def`: its value, fixed/pattern, binding, invariants, then its children.
