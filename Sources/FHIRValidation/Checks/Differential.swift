@@ -66,4 +66,31 @@ extension ValidationRun {
             }
         }
     }
+
+    /// A constraint can only restrict its base: a value the base fixes cannot be fixed to another value (an
+    /// extension derived from another cannot redefine its fixed `url`).
+    mutating func checkFixedAgainstBase(_ sd: Element, path: String) {
+        guard sd.string("derivation") == "constraint",
+            let baseURL = sd.string("baseDefinition").map(Terminology.unversioned),
+            let base = store.profile(baseURL)
+        else { return }
+        let elements = sd.child("differential")?.children(named: "element") ?? []
+        for (i, e) in elements.enumerated() {
+            guard let p = e.string("path"), e.string("sliceName") == nil, e.string("id").map({ $0 == p }) ?? true,
+                let value = e.child("fixed")?.value, let b = SnapshotGenerator.find(p, in: base.root),
+                let baseFixed = b.fixed?.1
+            else { continue }
+            let expected: String
+            switch baseFixed {
+            case .string(let s), .number(let s): expected = s
+            default: continue
+            }
+            if expected != value {
+                report(
+                    .error, .value,
+                    "Value is '\(value)' but is fixed to '\(expected)' in the base profile \(baseURL): a constraint cannot change a fixed value",
+                    at: "\(path).differential.element[\(i)].fixed")
+            }
+        }
+    }
 }

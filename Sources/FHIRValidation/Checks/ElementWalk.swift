@@ -73,6 +73,7 @@ extension ValidationRun {
         if r.type == "StructureDefinition" {
             checkDifferentialPaths(r, path: path)
             checkTypeProfiles(r, path: path)
+            checkFixedAgainstBase(r, path: path)
         }
     }
 
