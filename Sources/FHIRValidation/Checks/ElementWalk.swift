@@ -53,6 +53,12 @@ extension ValidationRun {
                     at: path + ".meta.profile")
             }
         }
+        // An implementation guide's global profiles apply to every resource of their type.
+        for url in store.globalProfiles[r.type] ?? [] {
+            if let profile = store.profile(url), !profiles.contains(where: { $0 === profile }) {
+                profiles.append(profile)
+            }
+        }
         for p in profiles where p !== core {
             guard p.type == r.type || p.type == "Resource" || p.type == "DomainResource" else {
                 report(
@@ -64,6 +70,11 @@ extension ValidationRun {
         }
         checkContained(r, path: path)
         if r.type == "Bundle" { checkBundle(r, path: path) }
+        if r.type == "StructureDefinition" {
+            checkDifferentialPaths(r, path: path)
+            checkTypeProfiles(r, path: path)
+            checkFixedAgainstBase(r, path: path)
+        }
     }
 
     /// Validates one element against `def`: its value, fixed/pattern, binding, invariants, then its children.

@@ -13,6 +13,14 @@ extension ValidationRun {
                 "Constraint failed: txt-1: the narrative SHALL contain only the basic html formatting elements and attributes ('\(bad)' is not allowed)",
                 at: path, key: "txt-1")
         }
+        // The R4 narrative rule itself (Narrative, "xhtml" data type), beyond the txt-1 invariant: the XHTML
+        // SHALL NOT contain a head, a body, scripts, forms, base/link, frames, iframes or objects.
+        if let forbidden = scan.forbiddenElement {
+            report(
+                .error, .security,
+                "Invalid element name in the XHTML ('\(forbidden)'): narrative XHTML SHALL NOT contain a head, body, script, form, base, link, frame, iframe or object",
+                at: path, key: "xhtml-forbidden")
+        }
         if !scan.hasContent {
             report(
                 .error, .invariant, "Constraint failed: txt-2: the narrative SHALL have some non-whitespace content",
@@ -31,7 +39,13 @@ struct NarrativeScan {
         "tbody", "th", "td", "code", "samp", "img", "map", "area", "u", "s", "del", "ins", "center", "font",
     ]
 
+    /// Elements the R4 narrative rules forbid outright (scripts, forms, frames, objects, document structure).
+    static let forbiddenElements: Set<String> = [
+        "head", "body", "script", "form", "base", "link", "frame", "frameset", "iframe", "object",
+    ]
+
     var disallowedElement: String?
+    var forbiddenElement: String?
     var disallowedAttribute: String?
     var hasContent = false
 
@@ -62,6 +76,9 @@ struct NarrativeScan {
             let local = String(name.split(separator: ":").last ?? "").lowercased()
             if !closing && !Self.allowedElements.contains(local) && disallowedElement == nil {
                 disallowedElement = local
+            }
+            if !closing && Self.forbiddenElements.contains(local) && forbiddenElement == nil {
+                forbiddenElement = local
             }
             if local == "img" { hasContent = true }
             var quote: Character?

@@ -17,6 +17,7 @@ extension ValidationRun {
             }
         }
         var foundType: String?
+        var bundled: Element?
         if ref.hasPrefix("#") {
             if ref == "#" { return }
             guard let t = containedTypes[String(ref.dropFirst())] else {
@@ -27,6 +28,7 @@ extension ValidationRun {
             foundType = t
         } else if let r = bundle?.resolve(ref) {
             foundType = r.type
+            bundled = r
             if let named = Self.typeSegment(ref), isResourceType(named), named != r.type {
                 report(
                     .error, .structure,
@@ -50,6 +52,7 @@ extension ValidationRun {
         guard let found = foundType else { return }
         let targets = def.types.filter { $0.code == "Reference" }.flatMap(\.targetProfiles)
         guard !targets.isEmpty else { return }
+        if let target = bundled { checkTargetProfiles(target, reference: ref, targets: targets, path: path) }
         var names: [String] = []
         for url in targets {
             let name = store.profile(url)?.type ?? String(url.split(separator: "/").last ?? "")
@@ -85,5 +88,25 @@ extension ValidationRun {
             return containerHost.children(named: "contained").first { $0.resourceID == String(ref.dropFirst()) }
         }
         return bundle?.resolve(ref)
+    }
+
+    /// A target in the Bundle must conform to one of the constraint profiles of its type the reference lists,
+    /// unless the reference also allows the plain type.
+    mutating func checkTargetProfiles(_ target: Element, reference: String, targets: [String], path: String) {
+        guard depth < 48 else { return }
+        var constrained: [Profile] = []
+        for url in targets {
+            guard let p = store.profile(url) else { return }
+            if p.derivation != "constraint" {
+                if p.type == target.type || p.type == "Resource" || p.type == "DomainResource" { return }
+            } else if p.type == target.type {
+                constrained.append(p)
+            }
+        }
+        guard !constrained.isEmpty, !constrained.contains(where: { conforms(target, to: $0) }) else { return }
+        report(
+            .error, .structure,
+            "Unable to find a profile match for \(reference) among choices: \(constrained.map(\.url).joined(separator: ", "))",
+            at: path)
     }
 }

@@ -12,6 +12,8 @@ struct DefinitionLoader {
     var valueSets: [JSONValue] = []
     var codeSystems: [JSONValue] = []
     var skipped: [String] = []
+    /// `ImplementationGuide.global`: resource type → profiles all its resources must conform to.
+    var globalProfiles: [String: [String]] = [:]
     let parser = JSONParser(limits: ReaderLimits(maxBytes: 64 * 1024 * 1024, maxDepth: 128))
 
     init(registry: StructureRegistry) {
@@ -118,7 +120,9 @@ struct DefinitionLoader {
         if file.pathExtension == "xml" {
             // Only definitions: a cheap look before parsing instances as XML.
             let head = String(decoding: bytes.prefix(2048), as: UTF8.self)
-            guard head.contains("<StructureDefinition") || head.contains("<ValueSet") || head.contains("<CodeSystem")
+            guard
+                head.contains("<StructureDefinition") || head.contains("<ValueSet") || head.contains("<CodeSystem")
+                    || head.contains("<ImplementationGuide")
             else { return }
             do {
                 let tree = try FHIRXMLReader(registry: registry).readResource(bytes)
@@ -143,6 +147,13 @@ struct DefinitionLoader {
         case "StructureDefinition":
             if let url = json["url"]?.value.stringValue { structureDefinitions[url] = json }
         case "ValueSet": valueSets.append(json)
+        case "ImplementationGuide":
+            for g in json["global"]?.value.arrayValue ?? [] {
+                guard let type = g.value["type"]?.value.stringValue,
+                    let profile = g.value["profile"]?.value.stringValue
+                else { continue }
+                if !(globalProfiles[type] ?? []).contains(profile) { globalProfiles[type, default: []].append(profile) }
+            }
         case "CodeSystem": codeSystems.append(json)
         case "Bundle":
             for entry in json["entry"]?.value.arrayValue ?? [] {

@@ -15,10 +15,15 @@ public final class ProfileStore: Sendable {
     public let terminology: Terminology
     /// Files of extra folders that could not be used, with the reason (reported, not fatal).
     public let skipped: [String]
+    /// Profiles every resource of a type must conform to (`ImplementationGuide.global` of loaded guides), by
+    /// resource type.
+    public let globalProfiles: [String: [String]]
 
     init(
-        profilesByURL: [String: Profile], coreByType: [String: Profile], terminology: Terminology, skipped: [String]
+        profilesByURL: [String: Profile], coreByType: [String: Profile], terminology: Terminology, skipped: [String],
+        globalProfiles: [String: [String]] = [:]
     ) {
+        self.globalProfiles = globalProfiles
         self.profilesByURL = profilesByURL
         self.coreByType = coreByType
         self.terminology = terminology
@@ -63,7 +68,8 @@ public final class ProfileStore: Sendable {
         ).adding(valueSets: loader.valueSets, codeSystems: loader.codeSystems)
         let profiles = loader.compileProfiles()
         return ProfileStore(
-            profilesByURL: profiles, coreByType: loader.core, terminology: terminology, skipped: loader.skipped)
+            profilesByURL: profiles, coreByType: loader.core, terminology: terminology, skipped: loader.skipped,
+            globalProfiles: loader.globalProfiles)
     }
 
     /// A store with these definitions plus those of `locations` (folders or files); the core is shared, not
@@ -77,6 +83,9 @@ public final class ProfileStore: Sendable {
         let profiles = loader.compileProfiles()
         return ProfileStore(
             profilesByURL: profiles, coreByType: coreByType, terminology: terminology,
-            skipped: skipped + loader.skipped)
+            skipped: skipped + loader.skipped,
+            globalProfiles: globalProfiles.merging(loader.globalProfiles) { old, new in
+                old + new.filter { !old.contains($0) }
+            })
     }
 }

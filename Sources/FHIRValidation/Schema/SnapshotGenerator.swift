@@ -7,14 +7,15 @@ import FHIRModel
 /// datatype's definition on demand). The base is copied, then each differential element is applied in order.
 enum SnapshotGenerator {
     static func generate(
-        differential: [JSONNode], base: ProfileElement, type: (String) -> Profile?
+        differential: [JSONNode], base: ProfileElement, type: (String) -> Profile?,
+        unresolved: (Int) -> Void = { _ in }
     ) -> ProfileElement {
         let root = base.copy()
         // Content references copy the base's (unconstrained) element, as the published snapshots do.
         let original = base.copy()
         // Without ids, the elements after a slice that are below its path belong to that slice.
         var sliceContext: [(path: String, slice: String)] = []
-        for node in differential {
+        for (index, node) in differential.enumerated() {
             let o = node.value
             guard let path = o["path"]?.value.stringValue else { continue }
             let id = o["id"]?.value.stringValue
@@ -38,7 +39,7 @@ enum SnapshotGenerator {
                 }
                 current = next
             }
-            if ok { apply(o, to: current) }
+            if ok { apply(o, to: current) } else { unresolved(index) }
         }
         return root
     }
@@ -95,6 +96,12 @@ enum SnapshotGenerator {
             slice = slice ?? name
         }
         guard let base else { return nil }
+        // `valueBla`: no type of the choice is named so.
+        if let t = restrictType, !base.types.isEmpty,
+            !base.types.contains(where: { $0.code.lowercased() == t.lowercased() })
+        {
+            return nil
+        }
         guard let slice else { return base }
         if let existing = base.slices.first(where: { $0.sliceName == slice }) { return existing }
         // A reslice (`actionType/Single`) starts from the slice it refines.
