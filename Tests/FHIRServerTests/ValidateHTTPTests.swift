@@ -142,9 +142,13 @@ struct ValidateHTTPTests {
         }
         let lenient = try await GatewayFixture(validation: .warn)
         try await lenient.app.test(.live) { client in
+            var headers = jsonHeaders
+            headers[.init("Prefer")!] = "return=OperationOutcome"
             let stored = try await client.execute(
-                uri: "/fhir/Patient/p9", method: .put, headers: jsonHeaders, body: json(body))
+                uri: "/fhir/Patient/p9", method: .put, headers: headers, body: json(body))
             #expect(stored.status == .created)
+            // Under warn, the findings come back with the outcome the client asked for.
+            #expect(try Self.outcome(stored).contains { $0.severity == "error" && $0.expression == ["Patient.gender"] })
         }
     }
 }

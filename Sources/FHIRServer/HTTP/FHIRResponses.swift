@@ -31,9 +31,11 @@ public struct FHIRResponses: Sendable {
     }
 
     /// The answer to a create or update, shaped by `Prefer: return=minimal | representation | OperationOutcome`
-    /// (representation by default).
+    /// (representation by default). `issues` (validation findings under the warn policy) are added to the
+    /// OperationOutcome form.
     public func written(
-        _ resource: Element, status: HTTPResponse.Status, negotiation: Negotiation, location: String?, request: Request
+        _ resource: Element, status: HTTPResponse.Status, negotiation: Negotiation, location: String?, request: Request,
+        issues: [OperationOutcomeResource.Issue] = []
     ) -> Response {
         let prefer = request.headers[HTTPField.Name("Prefer")!] ?? ""
         let full = self.resource(resource, status: status, negotiation: negotiation, location: location)
@@ -45,11 +47,12 @@ public struct FHIRResponses: Sendable {
         }
         if prefer.contains("return=OperationOutcome") {
             let what = status == .created ? "created" : "updated"
-            let outcome = OperationOutcomeResource(issues: [
-                .init(
-                    severity: "information", code: "informational",
-                    diagnostics: "\(resource.type)/\(resource.resourceID ?? "") \(what)")
-            ])
+            let outcome = OperationOutcomeResource(
+                issues: [
+                    .init(
+                        severity: "information", code: "informational",
+                        diagnostics: "\(resource.type)/\(resource.resourceID ?? "") \(what)")
+                ] + issues)
             var response = self.resource(outcome.element, status: status, negotiation: negotiation, location: location)
             for (name, value) in [
                 (HTTPField.Name.eTag, full.headers[.eTag]), (.lastModified, full.headers[.lastModified]),

@@ -231,7 +231,7 @@ struct DirectoryInteractions {
         _ resource: Element, _ type: String, id: String, expected: Int?, mustNotExist: Bool, negotiation: Negotiation,
         request: Request
     ) async throws -> Response {
-        _ = try services.validation?.check(resource)
+        let findings = WriteValidation.reported(try services.validation?.check(resource) ?? [])
         let current = try await documents.current(type: type, id: id)
         if type == "AppointmentResponse" {
             try await AppointmentResponseEffect(booking: services.booking).apply(resource)
@@ -261,7 +261,7 @@ struct DirectoryInteractions {
         let created = current == nil || current!.deleted
         return services.responses.written(
             stamped, status: created ? .created : .ok, negotiation: negotiation,
-            location: "\(baseURL)/\(type)/\(id)/_history/\(version)", request: request)
+            location: "\(baseURL)/\(type)/\(id)/_history/\(version)", request: request, issues: findings)
     }
 
     func expectedVersion(_ request: Request) throws(FHIRError) -> Int? {
