@@ -105,6 +105,11 @@ struct ValidateHTTPTests {
                 uri: "/fhir/Appointment", method: .post, headers: jsonHeaders,
                 body: json(GatewayFixture.appointmentJSON(slot: GatewayFixture.slot("09:00"))))
             let id = try #require(try booked.resource().resourceID)
+            // What the gateway serves conforms: the stored Appointment, and a Slot and Schedule it computes.
+            for path in ["Appointment/\(id)", "Slot/\(GatewayFixture.slot("09:30"))", "Schedule/dr-rossi"] {
+                let served = try await client.execute(uri: "/fhir/\(path)/$validate", method: .get)
+                #expect(try Self.outcome(served).allSatisfy { $0.severity != "error" }, "\(path): \(served.text)")
+            }
             let appointment = try await client.execute(
                 uri: "/fhir/Appointment/\(id)/$validate?mode=delete", method: .post, headers: jsonHeaders)
             #expect(try Self.outcome(appointment).contains { $0.code == "business-rule" })

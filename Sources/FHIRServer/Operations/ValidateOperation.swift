@@ -128,8 +128,14 @@ struct ValidateOperation {
         return services.responses.resource(outcome.element, negotiation: negotiation)
     }
 
+    /// The stored resource as a client would read it: written and read again, so that a resource the mapping
+    /// assembled (Appointment, Slot, Schedule) is in definition order, as the validator and FHIRPath expect.
     func storedResource(type: String, id: String) async throws -> Element? {
-        try await IncludeResolver(services: services, base: base).load(type: type, id: id)
+        guard let e = try await IncludeResolver(services: services, base: base).load(type: type, id: id) else {
+            return nil
+        }
+        let codec = services.responses.codec
+        return try codec.read(codec.write(e, format: .json), format: .json)
     }
 
     func deleteIssues(type: String, id: String) async throws -> [ValidationIssue] {
