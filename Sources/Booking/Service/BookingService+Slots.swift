@@ -49,12 +49,18 @@ extension BookingService {
 
     /// One slot by id, as listing would show it; nil when the rules do not produce it.
     public func slot(_ id: SlotID) async throws -> Slot? {
+        try await slotInZone(id)?.slot
+    }
+
+    /// One slot by id with its schedule's zone (to write its local times), in one pass over the store.
+    public func slotInZone(_ id: SlotID) async throws -> (slot: Slot, zone: ZoneResolver)? {
         guard let schedule = try await store.schedule(id: id.scheduleID),
             schedule.effectiveMode(default: configuration.defaultMode) == .full
         else { return nil }
         let expander = try await expander(for: schedule)
-        guard let raw = expander.slot(id) else { return nil }
-        return try await applyAvailability([raw], expander: expander).first
+        guard let raw = expander.slot(id), let slot = try await applyAvailability([raw], expander: expander).first
+        else { return nil }
+        return (slot, expander.zone)
     }
 
     /// Free (or all) slots across schedules matching `query`, ordered by start.

@@ -30,12 +30,10 @@ struct SlotInteractions {
         router.get("/fhir/Slot/:id") { request, context in
             let negotiation = try Negotiation.response(for: request)
             let id = try context.parameters.require("id")
-            guard let slotID = SlotID(id), let slot = try await services.booking.slot(slotID) else {
+            guard let slotID = SlotID(id), let (slot, zone) = try await services.booking.slotInZone(slotID) else {
                 throw FHIRError(.notFound, code: "not-found", "Slot/\(id) not found")
             }
-            return services.responses.resource(
-                SlotMapping.resource(slot, zone: try await zone(for: slot.scheduleID)).element, negotiation: negotiation
-            )
+            return services.responses.resource(SlotMapping.resource(slot, zone: zone).element, negotiation: negotiation)
         }
         router.get("/fhir/Slot") { request, _ in try await search(request, query: request.uri.query) }
         router.post("/fhir/Slot/_search") { request, _ in
