@@ -12,11 +12,18 @@ public struct ValidationOptions: Sendable, Hashable {
     /// validator's `noHtmlInMarkdown` setting).
     public var htmlInMarkdownSeverity: ValidationIssue.Severity
 
+    /// Whether the resource type named by an unresolved reference URL (`Group/1`, not contained, not in the Bundle)
+    /// is checked against the element's target profiles. Default `true`; `false` is the Java validator's default,
+    /// which checks that type only with its `assumeValidRestReferences` setting.
+    public var checkReferenceURLTargetTypes: Bool
+
     public init(
         unknownExtensionSeverity: ValidationIssue.Severity = .warning,
-        htmlInMarkdownSeverity: ValidationIssue.Severity = .warning
+        htmlInMarkdownSeverity: ValidationIssue.Severity = .warning,
+        checkReferenceURLTargetTypes: Bool = true
     ) {
         self.unknownExtensionSeverity = unknownExtensionSeverity
         self.htmlInMarkdownSeverity = htmlInMarkdownSeverity
+        self.checkReferenceURLTargetTypes = checkReferenceURLTargetTypes
     }
 }

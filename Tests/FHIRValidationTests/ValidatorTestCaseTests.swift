@@ -9,7 +9,7 @@ import Testing
 @Suite("Validator test cases")
 struct ValidatorTestCaseTests {
     /// Agreeing cases measured on this branch; a regression below it fails. See docs/conformance.md.
-    static let floor = 162
+    static let floor = 163
 
     struct Case {
         var name: String
@@ -23,6 +23,10 @@ struct ValidatorTestCaseTests {
         var profileSource: String?
         /// The case forbids HTML in markdown (`noHtmlInMarkdown`).
         var noHtmlInMarkdown = false
+        /// `assumeValidRestReferences` of the base run and of the profile run: the type a reference URL names is
+        /// checked against the target profiles only with it.
+        var assumeValidRestReferences = false
+        var profileAssumeValidRestReferences = false
     }
 
     struct Result {
@@ -58,7 +62,10 @@ struct ValidatorTestCaseTests {
                     $0.value.stringValue
                 } ?? [],
                 profileSource: m?["profile"]?.value["source"]?.value.stringValue,
-                noHtmlInMarkdown: m?["noHtmlInMarkdown"]?.value == .bool(true))
+                noHtmlInMarkdown: m?["noHtmlInMarkdown"]?.value == .bool(true),
+                assumeValidRestReferences: m?["assumeValidRestReferences"]?.value == .bool(true),
+                profileAssumeValidRestReferences: m?["profile"]?.value["assumeValidRestReferences"]?.value
+                    == .bool(true))
         }
     }
 
@@ -71,13 +78,19 @@ struct ValidatorTestCaseTests {
         let bytes = Conformance.bytes(url)
         // The profile's source is loaded for the profile run only, as in the Java runs (their base outcomes report
         // the profile named in `meta.profile` as not found); the supporting files are loaded for both runs.
-        var issues = validator(c, loading: c.supporting + c.profileSupporting, registry: registry)
-            .validate(bytes: bytes, format: format, registry: registry)
+        var issues = validator(
+            c, loading: c.supporting + c.profileSupporting, assumeValidRestReferences: c.assumeValidRestReferences,
+            registry: registry
+        )
+        .validate(bytes: bytes, format: format, registry: registry)
         if let source = c.profileSource {
             let sdURL = profileURL(directory.appendingPathComponent(source), registry: registry)
             if let sdURL {
-                issues += validator(c, loading: c.supporting + c.profileSupporting + [source], registry: registry)
-                    .validate(bytes: bytes, format: format, registry: registry, profiles: [sdURL])
+                issues += validator(
+                    c, loading: c.supporting + c.profileSupporting + [source],
+                    assumeValidRestReferences: c.profileAssumeValidRestReferences, registry: registry
+                )
+                .validate(bytes: bytes, format: format, registry: registry, profiles: [sdURL])
             }
         }
         let errors = issues.filter(\.isError)
@@ -86,7 +99,9 @@ struct ValidatorTestCaseTests {
             detail: errors.prefix(3).map { "\($0.expression): \($0.message)" }.joined(separator: " | "))
     }
 
-    static func validator(_ c: Case, loading files: [String], registry: StructureRegistry) -> Validator {
+    static func validator(
+        _ c: Case, loading files: [String], assumeValidRestReferences: Bool, registry: StructureRegistry
+    ) -> Validator {
         let locations = files.map { directory.appendingPathComponent($0) }
         let base = ValidatorFixture.validator.store
         let store = locations.isEmpty ? base : base.adding(locations, registry: registry)
@@ -94,7 +109,8 @@ struct ValidatorTestCaseTests {
         return Validator.withFHIRPath(
             store: store, registry: registry,
             options: ValidationOptions(
-                unknownExtensionSeverity: .error, htmlInMarkdownSeverity: c.noHtmlInMarkdown ? .error : .warning))
+                unknownExtensionSeverity: .error, htmlInMarkdownSeverity: c.noHtmlInMarkdown ? .error : .warning,
+                checkReferenceURLTargetTypes: assumeValidRestReferences))
     }
 
     static func profileURL(_ file: URL, registry: StructureRegistry) -> String? {
