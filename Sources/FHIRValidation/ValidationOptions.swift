@@ -17,11 +17,18 @@ public struct ValidationOptions: Sendable, Hashable {
     /// which checks that type only with its `assumeValidRestReferences` setting.
     public var checkReferenceURLTargetTypes: Bool
 
+    /// Whether uri, url and canonical values may point at the example domains (`example.org`, `acme.com`).
+    /// Default `true`; `false` reports them as errors, as the Java validator does outside specification
+    /// (examples) mode ("Example URLs are not allowed in this context").
+    public var allowsExampleURLs: Bool
+
     public init(
         unknownExtensionSeverity: ValidationIssue.Severity = .warning,
         htmlInMarkdownSeverity: ValidationIssue.Severity = .warning,
-        checkReferenceURLTargetTypes: Bool = true
+        checkReferenceURLTargetTypes: Bool = true,
+        allowsExampleURLs: Bool = true
     ) {
+        self.allowsExampleURLs = allowsExampleURLs
         self.unknownExtensionSeverity = unknownExtensionSeverity
         self.htmlInMarkdownSeverity = htmlInMarkdownSeverity
         self.checkReferenceURLTargetTypes = checkReferenceURLTargetTypes
