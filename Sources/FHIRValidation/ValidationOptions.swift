@@ -22,6 +22,18 @@ public struct ValidationOptions: Sendable, Hashable {
     /// (examples) mode ("Example URLs are not allowed in this context").
     public var allowsExampleURLs: Bool
 
+    /// Profiles for entries of a Bundle being validated (the Java validator's `-bundle` parameter): `rule` is a
+    /// resource type (every entry of that type) or `Type:n` (the n-th entry of that type, from 0).
+    public var bundleRules: [(rule: String, profile: String)] {
+        get { bundleRuleList.map { ($0.rule, $0.profile) } }
+        set { bundleRuleList = newValue.map { BundleRule(rule: $0.rule, profile: $0.profile) } }
+    }
+    var bundleRuleList: [BundleRule] = []
+    struct BundleRule: Sendable, Hashable {
+        var rule: String
+        var profile: String
+    }
+
     public init(
         unknownExtensionSeverity: ValidationIssue.Severity = .warning,
         htmlInMarkdownSeverity: ValidationIssue.Severity = .warning,

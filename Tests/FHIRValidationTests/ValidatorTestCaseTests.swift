@@ -9,7 +9,7 @@ import Testing
 @Suite("Validator test cases")
 struct ValidatorTestCaseTests {
     /// Agreeing cases measured on this branch; a regression below it fails. See docs/conformance.md.
-    static let floor = 167
+    static let floor = 168
 
     struct Case {
         var name: String
@@ -29,6 +29,8 @@ struct ValidatorTestCaseTests {
         var profileAssumeValidRestReferences = false
         /// `examples: false`: URLs on the example domains are errors.
         var noExamples = false
+        /// `bundle-param`: a profile for some of the Bundle's entries.
+        var bundleRule: (rule: String, profile: String)?
     }
 
     struct Result {
@@ -69,7 +71,12 @@ struct ValidatorTestCaseTests {
                 assumeValidRestReferences: m?["assumeValidRestReferences"]?.value == .bool(true),
                 profileAssumeValidRestReferences: m?["profile"]?.value["assumeValidRestReferences"]?.value
                     == .bool(true),
-                noExamples: m?["examples"]?.value == .bool(false))
+                noExamples: m?["examples"]?.value == .bool(false),
+                bundleRule: m?["bundle-param"].flatMap { p in
+                    p.value["rule"]?.value.stringValue.flatMap { r in
+                        p.value["profile"]?.value.stringValue.map { (r, $0) }
+                    }
+                })
         }
     }
 
@@ -110,11 +117,11 @@ struct ValidatorTestCaseTests {
         let base = ValidatorFixture.validator.store
         let store = locations.isEmpty ? base : base.adding(locations, registry: registry)
         // The Java validator's outcomes treat an unknown extension as an error; invariants go through FHIRPath.
-        return Validator.withFHIRPath(
-            store: store, registry: registry,
-            options: ValidationOptions(
-                unknownExtensionSeverity: .error, htmlInMarkdownSeverity: c.noHtmlInMarkdown ? .error : .warning,
-                checkReferenceURLTargetTypes: assumeValidRestReferences, allowsExampleURLs: !c.noExamples))
+        var options = ValidationOptions(
+            unknownExtensionSeverity: .error, htmlInMarkdownSeverity: c.noHtmlInMarkdown ? .error : .warning,
+            checkReferenceURLTargetTypes: assumeValidRestReferences, allowsExampleURLs: !c.noExamples)
+        if let rule = c.bundleRule { options.bundleRules = [rule] }
+        return Validator.withFHIRPath(store: store, registry: registry, options: options)
     }
 
     static func profileURL(_ file: URL, registry: StructureRegistry) -> String? {
