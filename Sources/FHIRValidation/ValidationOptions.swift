@@ -12,11 +12,37 @@ public struct ValidationOptions: Sendable, Hashable {
     /// validator's `noHtmlInMarkdown` setting).
     public var htmlInMarkdownSeverity: ValidationIssue.Severity
 
+    /// Whether the resource type named by an unresolved reference URL (`Group/1`, not contained, not in the Bundle)
+    /// is checked against the element's target profiles. Default `true`; `false` is the Java validator's default,
+    /// which checks that type only with its `assumeValidRestReferences` setting.
+    public var checkReferenceURLTargetTypes: Bool
+
+    /// Whether uri, url and canonical values may point at the example domains (`example.org`, `acme.com`).
+    /// Default `true`; `false` reports them as errors, as the Java validator does outside specification
+    /// (examples) mode ("Example URLs are not allowed in this context").
+    public var allowsExampleURLs: Bool
+
+    /// Profiles for entries of a Bundle being validated (the Java validator's `-bundle` parameter): `rule` is a
+    /// resource type (every entry of that type) or `Type:n` (the n-th entry of that type, from 0).
+    public var bundleRules: [(rule: String, profile: String)] {
+        get { bundleRuleList.map { ($0.rule, $0.profile) } }
+        set { bundleRuleList = newValue.map { BundleRule(rule: $0.rule, profile: $0.profile) } }
+    }
+    var bundleRuleList: [BundleRule] = []
+    struct BundleRule: Sendable, Hashable {
+        var rule: String
+        var profile: String
+    }
+
     public init(
         unknownExtensionSeverity: ValidationIssue.Severity = .warning,
-        htmlInMarkdownSeverity: ValidationIssue.Severity = .warning
+        htmlInMarkdownSeverity: ValidationIssue.Severity = .warning,
+        checkReferenceURLTargetTypes: Bool = true,
+        allowsExampleURLs: Bool = true
     ) {
+        self.allowsExampleURLs = allowsExampleURLs
         self.unknownExtensionSeverity = unknownExtensionSeverity
         self.htmlInMarkdownSeverity = htmlInMarkdownSeverity
+        self.checkReferenceURLTargetTypes = checkReferenceURLTargetTypes
     }
 }

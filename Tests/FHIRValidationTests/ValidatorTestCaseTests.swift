@@ -9,7 +9,7 @@ import Testing
 @Suite("Validator test cases")
 struct ValidatorTestCaseTests {
     /// Agreeing cases measured on this branch; a regression below it fails. See docs/conformance.md.
-    static let floor = 161
+    static let floor = 168
 
     struct Case {
         var name: String
@@ -18,9 +18,19 @@ struct ValidatorTestCaseTests {
         var expectedErrors: Int
         var terminology: Bool
         var supporting: [String]
+        /// The profile's supporting files (loaded for both runs, as the Java runs do).
+        var profileSupporting: [String]
         var profileSource: String?
         /// The case forbids HTML in markdown (`noHtmlInMarkdown`).
         var noHtmlInMarkdown = false
+        /// `assumeValidRestReferences` of the base run and of the profile run: the type a reference URL names is
+        /// checked against the target profiles only with it.
+        var assumeValidRestReferences = false
+        var profileAssumeValidRestReferences = false
+        /// `examples: false`: URLs on the example domains are errors.
+        var noExamples = false
+        /// `bundle-param`: a profile for some of the Bundle's entries.
+        var bundleRule: (rule: String, profile: String)?
     }
 
     struct Result {
@@ -51,40 +61,67 @@ struct ValidatorTestCaseTests {
                 name: name, module: v["module"]?.value.stringValue ?? "unassigned", file: file,
                 expectedErrors: Int(v["expected_error_issues"]?.value.numberText ?? "0") ?? 0,
                 terminology: v["outcome_mentions_terminology"]?.value == .bool(true),
-                supporting: strings("supporting") + strings("profiles")
-                    + (m?["profile"]?.value["supporting"]?.value.arrayValue?.compactMap { $0.value.stringValue } ?? []),
+                // `supporting5` (two cases): the Java R4 runs load these too (their outcomes find the extension).
+                supporting: strings("supporting") + strings("profiles") + strings("supporting5"),
+                profileSupporting: m?["profile"]?.value["supporting"]?.value.arrayValue?.compactMap {
+                    $0.value.stringValue
+                } ?? [],
                 profileSource: m?["profile"]?.value["source"]?.value.stringValue,
-                noHtmlInMarkdown: m?["noHtmlInMarkdown"]?.value == .bool(true))
+                noHtmlInMarkdown: m?["noHtmlInMarkdown"]?.value == .bool(true),
+                assumeValidRestReferences: m?["assumeValidRestReferences"]?.value == .bool(true),
+                profileAssumeValidRestReferences: m?["profile"]?.value["assumeValidRestReferences"]?.value
+                    == .bool(true),
+                noExamples: m?["examples"]?.value == .bool(false),
+                bundleRule: m?["bundle-param"].flatMap { p in
+                    p.value["rule"]?.value.stringValue.flatMap { r in
+                        p.value["profile"]?.value.stringValue.map { (r, $0) }
+                    }
+                })
         }
     }
 
     static func run(_ c: Case) -> Result {
         let registry = Conformance.registry
-        var locations = c.supporting.map { directory.appendingPathComponent($0) }
-        if let p = c.profileSource { locations.append(directory.appendingPathComponent(p)) }
-        let base = ValidatorFixture.validator.store
-        let store = locations.isEmpty ? base : base.adding(locations, registry: registry)
-        // The Java validator's outcomes treat an unknown extension as an error; invariants go through FHIRPath.
-        let validator = Validator.withFHIRPath(
-            store: store, registry: registry,
-            options: ValidationOptions(
-                unknownExtensionSeverity: .error, htmlInMarkdownSeverity: c.noHtmlInMarkdown ? .error : .warning))
         let url = directory.appendingPathComponent(c.file)
         guard let format = FHIRFormat(fileExtension: url.pathExtension) else {
             return Result(testCase: c, errors: -1, detail: "format not supported (\(url.pathExtension))")
         }
         let bytes = Conformance.bytes(url)
-        var issues = validator.validate(bytes: bytes, format: format, registry: registry)
+        // The profile's source is loaded for the profile run only, as in the Java runs (their base outcomes report
+        // the profile named in `meta.profile` as not found); the supporting files are loaded for both runs.
+        var issues = validator(
+            c, loading: c.supporting + c.profileSupporting, assumeValidRestReferences: c.assumeValidRestReferences,
+            registry: registry
+        )
+        .validate(bytes: bytes, format: format, registry: registry)
         if let source = c.profileSource {
             let sdURL = profileURL(directory.appendingPathComponent(source), registry: registry)
             if let sdURL {
-                issues += validator.validate(bytes: bytes, format: format, registry: registry, profiles: [sdURL])
+                issues += validator(
+                    c, loading: c.supporting + c.profileSupporting + [source],
+                    assumeValidRestReferences: c.profileAssumeValidRestReferences, registry: registry
+                )
+                .validate(bytes: bytes, format: format, registry: registry, profiles: [sdURL])
             }
         }
         let errors = issues.filter(\.isError)
         return Result(
             testCase: c, errors: errors.count,
             detail: errors.prefix(3).map { "\($0.expression): \($0.message)" }.joined(separator: " | "))
+    }
+
+    static func validator(
+        _ c: Case, loading files: [String], assumeValidRestReferences: Bool, registry: StructureRegistry
+    ) -> Validator {
+        let locations = files.map { directory.appendingPathComponent($0) }
+        let base = ValidatorFixture.validator.store
+        let store = locations.isEmpty ? base : base.adding(locations, registry: registry)
+        // The Java validator's outcomes treat an unknown extension as an error; invariants go through FHIRPath.
+        var options = ValidationOptions(
+            unknownExtensionSeverity: .error, htmlInMarkdownSeverity: c.noHtmlInMarkdown ? .error : .warning,
+            checkReferenceURLTargetTypes: assumeValidRestReferences, allowsExampleURLs: !c.noExamples)
+        if let rule = c.bundleRule { options.bundleRules = [rule] }
+        return Validator.withFHIRPath(store: store, registry: registry, options: options)
     }
 
     static func profileURL(_ file: URL, registry: StructureRegistry) -> String? {

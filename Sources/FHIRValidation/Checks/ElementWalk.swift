@@ -30,6 +30,23 @@ extension ValidationRun {
             }
         }
         if r.type == "Bundle" { bundle = BundleIndex(bundle: r) }
+        if r.type == "Bundle" && depth == 1 && !options.bundleRuleList.isEmpty {
+            var seen: [String: Int] = [:]
+            for (i, entry) in r.children(named: "entry").enumerated() {
+                guard let item = entry.child("resource") else { continue }
+                let n = seen[item.type, default: 0]
+                seen[item.type] = n + 1
+                for rule in options.bundleRuleList where rule.rule == item.type || rule.rule == "\(item.type):\(n)" {
+                    if let profile = store.profile(rule.profile) {
+                        bundleRuleProfiles[path + ".entry[\(i)].resource", default: []].append(profile)
+                    } else {
+                        report(
+                            .error, .notFound, "The bundle rule's profile \(rule.profile) is not known",
+                            at: path + ".entry[\(i)].resource")
+                    }
+                }
+            }
+        }
         defer {
             resource = savedResource
             containedTypes = savedContained
@@ -208,6 +225,7 @@ extension ValidationRun {
                     if profiles.count > 1 {
                         profiles = [profiles.first { conforms(item, to: $0) } ?? profiles[0]]
                     }
+                    profiles += bundleRuleProfiles[childPath] ?? []
                     validateResource(item, path: childPath, extraProfiles: profiles)
                 } else if item.type == "Extension" && (cd.name == "extension" || cd.name == "modifierExtension") {
                     validateExtension(item, def: target, host: e, hostPath: path, path: childPath)

@@ -1,6 +1,15 @@
 import FHIRModel
 
 extension ValidationRun {
+    /// A URL on an example domain: `example.org` (or a subdomain) or `acme.com`.
+    static func isExampleURL(_ value: String) -> Bool {
+        let parts = value.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[0].hasSuffix(":"), parts[1].isEmpty else { return false }
+        let rest = parts[2]
+        let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" && $0 != "#" }.lowercased()
+        return ["example.org", "acme.com"].contains { host == $0 || host.hasSuffix("." + $0) }
+    }
+
     /// The lexical rules of the primitive (``PrimitiveLexicon``), maxLength, minValue and maxValue.
     mutating func checkPrimitive(_ e: Element, def: ProfileElement, path: String) {
         guard let value = e.value else { return }
@@ -18,6 +27,9 @@ extension ValidationRun {
                 .error, .security,
                 "The string value contains text that looks like embedded HTML tags, which are not allowed for security reasons",
                 at: path)
+        }
+        if !options.allowsExampleURLs, ["uri", "url", "canonical"].contains(e.type), Self.isExampleURL(value) {
+            report(.error, .invalid, "Example URLs are not allowed in this context (\(value))", at: path)
         }
         if let maxLength = def.maxLength, value.count > maxLength {
             report(

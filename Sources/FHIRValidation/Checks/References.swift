@@ -18,6 +18,7 @@ extension ValidationRun {
         }
         var foundType: String?
         var bundled: Element?
+        var fromURL = false
         if ref.hasPrefix("#") {
             if ref == "#" { return }
             guard let t = containedTypes[String(ref.dropFirst())] else {
@@ -39,7 +40,10 @@ extension ValidationRun {
             let parts = ref.split(separator: "?").first.map { $0.split(separator: "/") } ?? []
             var t = parts.count - 2
             if parts.count >= 4 && parts[parts.count - 2] == "_history" { t = parts.count - 4 }
-            if t >= 0, isResourceType(String(parts[t])) { foundType = String(parts[t]) }
+            if t >= 0, isResourceType(String(parts[t])) {
+                foundType = String(parts[t])
+                fromURL = true
+            }
         }
         if let declared = e.string("type") {
             if let f = foundType, f != declared {
@@ -49,6 +53,7 @@ extension ValidationRun {
             }
             foundType = foundType ?? declared
         }
+        if fromURL && e.string("type") == nil && !options.checkReferenceURLTargetTypes { return }
         guard let found = foundType else { return }
         let targets = def.types.filter { $0.code == "Reference" }.flatMap(\.targetProfiles)
         guard !targets.isEmpty else { return }

@@ -27,6 +27,8 @@ struct ValidationRun {
     var definitionURL = ""
     /// Nesting depth guard against pathological recursion (content references, profiles naming themselves).
     var depth = 0
+    /// Profiles the options' bundle rules give the entries of the validated Bundle, by their resource's path.
+    var bundleRuleProfiles: [String: [Profile]] = [:]
 
     init(
         store: ProfileStore, evaluator: (any ConstraintEvaluator)?, options: ValidationOptions = .init(), root: Element
