@@ -52,6 +52,15 @@ public enum ReferenceMapping {
         return kind.map { ParticipantActor($0, id) }
     }
 
+    /// `Type/id` of a relative or absolute reference (a `_history` suffix dropped); nil for fragments and URNs.
+    public static func typeAndID(_ reference: String) -> (type: String, id: String)? {
+        guard !reference.hasPrefix("#"), !reference.hasPrefix("urn:") else { return nil }
+        var parts = reference.split(separator: "/").map(String.init)
+        if parts.count >= 4, parts[parts.count - 2] == "_history" { parts.removeLast(2) }
+        guard parts.count >= 2 else { return nil }
+        return (parts[parts.count - 2], parts[parts.count - 1])
+    }
+
     /// The slot id of a `Slot/{id}` reference.
     public static func slotID(from reference: String) -> SlotID? {
         guard let r = reference.range(of: "Slot/", options: .backwards) else { return nil }

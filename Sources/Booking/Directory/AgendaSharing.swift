@@ -35,11 +35,4 @@ public struct AgendaSharing: Sendable, Hashable, Codable {
     public func localRelease(slotStart start: Date) -> Date? {
         mode == .exclusive ? start.addingTimeInterval(-Double(releaseHours) * 3600) : nil
     }
-
-    public var problems: [String] {
-        var out: [String] = []
-        if cupSystem.isEmpty { out.append("the CUP's identifier system is required") }
-        if releaseHours < 0 { out.append("release hours cannot be negative") }
-        return out
-    }
 }

@@ -170,23 +170,16 @@ struct BookingBench: AsyncParsableCommand {
         }
         let configURL = dir.appendingPathComponent("expand.json")
         try JSONSerialization.data(withJSONObject: ["schedules": config]).write(to: configURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
-            "scripts/bench/expand_reference.py", "--config", configURL.path, "--from", "2025-01-01", "--to",
-            "2026-01-01",
-            "--dump-days", "2025-03-30,2025-10-26", "--rounds", "1",
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let rate = json["slots_per_s"] as? Double, let refSlots = json["slots"] as? Int,
+        let run = try PythonScript.run(
+            python,
+            [
+                "scripts/bench/expand_reference.py", "--config", configURL.path, "--from", "2025-01-01", "--to",
+                "2026-01-01", "--dump-days", "2025-03-30,2025-10-26", "--rounds", "1",
+            ])
+        guard let json = run.json, let rate = json["slots_per_s"] as? Double, let refSlots = json["slots"] as? Int,
             let dump = json["dump"] as? [String]
         else {
-            print("reference expander failed (status \(process.terminationStatus))")
+            print("reference expander failed (status \(run.status))")
             return
         }
         var ours: [String] = []

@@ -98,22 +98,14 @@ struct CodecBench: ParsableCommand {
         let list = FileManager.default.temporaryDirectory.appendingPathComponent("bench-files-\(getpid()).txt")
         try paths.joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: list) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
-            "scripts/bench/codec_peers.py", "--files-from", list.path, "--format", format.rawValue, "--rounds",
-            String(rounds), "--min-seconds", String(minSeconds),
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let peers = json["peers"] as? [String: [String: Any]]
-        else {
-            print("peers: codec_peers.py failed (status \(process.terminationStatus))")
+        let run = try PythonScript.run(
+            python,
+            [
+                "scripts/bench/codec_peers.py", "--files-from", list.path, "--format", format.rawValue, "--rounds",
+                String(rounds), "--min-seconds", String(minSeconds),
+            ])
+        guard run.status == 0, let peers = run.json?["peers"] as? [String: [String: Any]] else {
+            print("peers: codec_peers.py failed (status \(run.status))")
             return [:]
         }
         let oursMBps = Double(totalBytes) / ours / 1e6

@@ -149,24 +149,14 @@ struct FHIRPathBench: ParsableCommand {
             try? FileManager.default.removeItem(at: list)
             try? FileManager.default.removeItem(at: exprs)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
+        let arguments = [
             "scripts/bench/fhirpath_peers.py", "--files-from", list.path, "--expressions", exprs.path, "--rounds",
             String(rounds), "--min-seconds", String(minSeconds),
         ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
         // trace() in the invariants makes the peers print on stderr for every evaluation.
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let peers = json["peers"] as? [String: [String: Any]]
-        else {
-            print("peers: fhirpath_peers.py failed (status \(process.terminationStatus))")
+        let run = try PythonScript.run(python, arguments, quiet: true)
+        guard run.status == 0, let peers = run.json?["peers"] as? [String: [String: Any]] else {
+            print("peers: fhirpath_peers.py failed (status \(run.status))")
             return [:]
         }
         for (name, p) in peers.sorted(by: { $0.key < $1.key }) {
@@ -194,20 +184,13 @@ struct FHIRPathBench: ParsableCommand {
 
     /// Runs scripts/bench/fhirpath_suite_peers.py and prints each peer's pass count on the official suite.
     func runSuite(python: String) -> Any {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        process.arguments = ["scripts/bench/fhirpath_suite_peers.py", "--suite", suiteDir, "--convert", me]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return [:] }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            let peers = json["peers"] as? [String: [String: Any]]
-        else {
-            print("suite: fhirpath_suite_peers.py failed (status \(process.terminationStatus))")
+        guard
+            let run = try? PythonScript.run(
+                python, ["scripts/bench/fhirpath_suite_peers.py", "--suite", suiteDir, "--convert", me], quiet: true)
+        else { return [:] }
+        guard let json = run.json, let peers = json["peers"] as? [String: [String: Any]] else {
+            print("suite: fhirpath_suite_peers.py failed (status \(run.status))")
             return [:]
         }
         let cases = json["cases"] as? Int ?? 0

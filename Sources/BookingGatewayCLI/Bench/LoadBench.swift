@@ -310,13 +310,7 @@ struct LoadClient: Sendable {
 
     func parameters(_ appointment: Element) -> [UInt8] {
         var p = ParametersResource()
-        p.element.children.append(
-            Element(
-                name: "parameter", type: "BackboneElement",
-                children: [
-                    Element(name: "name", type: "string", value: "appointment"),
-                    Element(name: "resource", type: "Appointment", children: appointment.children),
-                ]))
+        p.parameters = [.init(name: "appointment", resource: appointment)]
         return codec.write(p.element, format: .json)
     }
 

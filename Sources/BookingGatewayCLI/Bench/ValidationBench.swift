@@ -120,19 +120,12 @@ struct ValidationBench: ParsableCommand {
     }
 
     func runPeer(python: String, files: [String]) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments =
+        let run = try PythonScript.run(
+            python,
             [
                 "scripts/bench/validate_peers.py", "--definitions", definitions, "--rounds", "\(rounds)",
                 "--min-seconds", "\(minSeconds)",
-            ] + files
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        return json?["pyfhircheck"] as? [String: Any] ?? ["error": "validate_peers.py failed"]
+            ] + files)
+        return run.json?["pyfhircheck"] as? [String: Any] ?? ["error": "validate_peers.py failed"]
     }
 }

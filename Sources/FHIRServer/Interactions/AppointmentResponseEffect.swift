@@ -19,7 +19,7 @@ struct AppointmentResponseEffect {
             throw FHIRError(.badRequest, code: "invalid", "not an AppointmentResponse")
         }
         guard let reference = response.appointment?.reference,
-            let (type, appointmentID) = AppointmentResponseIndex.typeAndID(reference), type == "Appointment"
+            let (type, appointmentID) = ReferenceMapping.typeAndID(reference), type == "Appointment"
         else {
             throw FHIRError(
                 .unprocessableContent, code: "required", "appointment must reference Appointment/{id}",

@@ -131,13 +131,11 @@ struct DirectoryInteractions {
         bundle.type = "history"
         if versions.count < search.count { bundle.total = versions.count }
         bundle.entries = try versions.map { v in
-            let method = v.deleted ? "DELETE" : v.version == 1 ? "POST" : "PUT"
-            return BundleResource.Entry(
-                fullUrl: "\(baseURL)/\(v.type)/\(v.id)", resource: v.deleted ? nil : try element(v),
-                request: .init(method: method, url: method == "POST" ? v.type : "\(v.type)/\(v.id)"),
-                response: .init(
-                    status: v.deleted ? "204" : v.version == 1 ? "201" : "200", etag: "W/\"\(v.version)\"",
-                    lastModified: instantText(v.lastUpdated)))
+            HistoryInteractions.entry(
+                .init(
+                    type: v.type, id: v.id, version: v.version, at: v.lastUpdated,
+                    resource: v.deleted ? nil : try element(v), deleted: v.deleted),
+                baseURL: baseURL)
         }
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }

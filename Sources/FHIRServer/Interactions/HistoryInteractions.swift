@@ -29,6 +29,17 @@ struct HistoryInteractions {
         var deleted: Bool
     }
 
+    /// One history entry: the version as it was written (POST for the first, PUT after, DELETE for a delete).
+    static func entry(_ v: Version, baseURL: String) -> BundleResource.Entry {
+        let method = v.deleted ? "DELETE" : v.version == 1 ? "POST" : "PUT"
+        return BundleResource.Entry(
+            fullUrl: "\(baseURL)/\(v.type)/\(v.id)", resource: v.resource,
+            request: .init(method: method, url: method == "POST" ? v.type : "\(v.type)/\(v.id)"),
+            response: .init(
+                status: v.deleted ? "204" : v.version == 1 ? "201" : "200", etag: "W/\"\(v.version)\"",
+                lastModified: instantText(v.at)))
+    }
+
     func history(_ request: Request, system: Bool) async throws -> Response {
         let negotiation = try Negotiation.response(for: request)
         let search = try SearchRequest(query: request.uri.query, strict: true)
@@ -67,15 +78,7 @@ struct HistoryInteractions {
         bundle.links = [
             ("self", "\(base.url)/\(system ? "" : "Appointment/")_history" + (request.uri.query.map { "?\($0)" } ?? ""))
         ]
-        bundle.entries = page.map { v in
-            let method = v.deleted ? "DELETE" : v.version == 1 ? "POST" : "PUT"
-            return BundleResource.Entry(
-                fullUrl: "\(base.url)/\(v.type)/\(v.id)", resource: v.resource,
-                request: .init(method: method, url: method == "POST" ? v.type : "\(v.type)/\(v.id)"),
-                response: .init(
-                    status: v.deleted ? "204" : v.version == 1 ? "201" : "200", etag: "W/\"\(v.version)\"",
-                    lastModified: instantText(v.at)))
-        }
+        bundle.entries = page.map { Self.entry($0, baseURL: base.url) }
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
 }

@@ -1,4 +1,5 @@
 import DocumentStore
+import FHIRMapping
 import FHIRModel
 import HTTPTypes
 
@@ -33,14 +34,14 @@ public enum AppointmentResponseIndex {
         }
         if let status = resource.string("participantStatus") { out.append(IndexEntry("part-status", status)) }
         func reference(_ parameter: String, _ value: String?) {
-            guard let value, let (type, id) = typeAndID(value) else { return }
+            guard let value, let (type, id) = ReferenceMapping.typeAndID(value) else { return }
             out.append(IndexEntry(parameter, "\(type)/\(id)"))
             out.append(IndexEntry(parameter, id))
         }
         reference("appointment", resource.descendant("appointment", "reference")?.value)
         let actor = resource.descendant("actor", "reference")?.value
         reference("actor", actor)
-        if let actor, let (type, _) = typeAndID(actor) {
+        if let actor, let (type, _) = ReferenceMapping.typeAndID(actor) {
             switch type {
             case "Patient": reference("patient", actor)
             case "Practitioner": reference("practitioner", actor)
@@ -49,15 +50,6 @@ public enum AppointmentResponseIndex {
             }
         }
         return Array(Set(out)).sorted { ($0.name, $0.value) < ($1.name, $1.value) }
-    }
-
-    /// `Type/id` of a relative or absolute reference (a `_history` suffix dropped); nil for fragments and URNs.
-    static func typeAndID(_ reference: String) -> (String, String)? {
-        guard !reference.hasPrefix("#"), !reference.hasPrefix("urn:") else { return nil }
-        var parts = reference.split(separator: "/").map(String.init)
-        if parts.count >= 4, parts[parts.count - 2] == "_history" { parts.removeLast(2) }
-        guard parts.count >= 2 else { return nil }
-        return (parts[parts.count - 2], parts[parts.count - 1])
     }
 
     static func isResourceType(_ name: String) -> Bool {
@@ -88,7 +80,9 @@ public enum AppointmentResponseIndex {
                     SearchCriterion(
                         name: name,
                         values: p.values.map { v in
-                            guard let (type, id) = typeAndID(v) else { return modifier.map { "\($0)/\(v)" } ?? v }
+                            guard let (type, id) = ReferenceMapping.typeAndID(v) else {
+                                return modifier.map { "\($0)/\(v)" } ?? v
+                            }
                             return "\(type)/\(id)"
                         }))
             case ("identifier", "missing"):

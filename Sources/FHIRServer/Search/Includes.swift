@@ -111,7 +111,7 @@ struct IncludeResolver {
             guard let follow = IncludeRequest.references[spec.source]?[spec.parameter] else { continue }
             for resource in page where resource.type == spec.source {
                 for reference in follow(resource) {
-                    guard let (type, id) = AppointmentResponseIndex.typeAndID(reference),
+                    guard let (type, id) = ReferenceMapping.typeAndID(reference),
                         spec.target == nil || spec.target == type, !seen.contains("\(type)/\(id)")
                     else { continue }
                     if let e = try await load(type: type, id: id) { add(e) }
@@ -122,7 +122,7 @@ struct IncludeResolver {
             guard let follow = IncludeRequest.references[spec.source]?[spec.parameter] else { continue }
             let targets = Set(page.map { "\($0.type)/\($0.resourceID ?? "")" })
             for candidate in try await reverseCandidates(spec, page: page) {
-                let refs = follow(candidate).compactMap { AppointmentResponseIndex.typeAndID($0) }.map { "\($0)/\($1)" }
+                let refs = follow(candidate).compactMap { ReferenceMapping.typeAndID($0) }.map { "\($0)/\($1)" }
                 if refs.contains(where: targets.contains) { add(candidate) }
             }
         }
