@@ -184,6 +184,10 @@ extension SQLiteBookingStore {
             a.lastUpdated.timeIntervalSince1970, json,
         ])
         try writeLinks(db, a)
+        if a.deletedAt != nil {
+            try db.cachedStatement(sql: "UPDATE appointment SET client_request_id = NULL WHERE id = ?")
+                .execute(arguments: [a.id])
+        }
         try db.cachedStatement(
             sql: "INSERT INTO appointment_version (appointment_id, version, recorded_at, json) VALUES (?, ?, ?, ?)"
         ).execute(arguments: [a.id, a.version, now.timeIntervalSince1970, json])
@@ -217,7 +221,7 @@ extension SQLiteBookingStore {
         try db.cachedStatement(sql: "DELETE FROM appointment_identifier WHERE appointment_id = ?").execute(arguments: [
             a.id
         ])
-        for i in a.identifiers {
+        for i in a.identifiers where a.deletedAt == nil {
             try db.cachedStatement(
                 sql: "INSERT INTO appointment_identifier (system, value, appointment_id) VALUES (?, ?, ?)"
             ).execute(arguments: [i.system, i.value, a.id])

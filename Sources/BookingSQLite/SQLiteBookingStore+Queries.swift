@@ -114,7 +114,8 @@ extension SQLiteBookingStore {
         let finalSQL = sql
         let arguments = StatementArguments(args)
         let rows = try await pool.read { db in try String.fetchAll(db, sql: finalSQL, arguments: arguments) }
-        return try rows.map { try decode(Appointment.self, $0) }
+        // Deleted appointments are not listed (their history is).
+        return try rows.map { try decode(Appointment.self, $0) }.filter { $0.deletedAt == nil }
     }
 
     public func history(appointmentID: String) async throws -> [Appointment] {

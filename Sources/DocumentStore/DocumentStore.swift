@@ -65,6 +65,8 @@ public enum DocumentStoreError: Error, Sendable, Hashable {
 public protocol DocumentStore: Sendable {
     /// The current version (possibly a delete marker), or nil when never written.
     func current(type: String, id: String) async throws -> StoredDocument?
+    /// The current versions (deleted markers included) of those of `ids` that were ever written, in no order.
+    func current(type: String, ids: [String]) async throws -> [StoredDocument]
     func version(type: String, id: String, version: Int) async throws -> StoredDocument?
     /// Versions newest first; `type`/`id` nil widen to type or system history; `since` filters by time.
     func history(type: String?, id: String?, since: Date?, limit: Int) async throws -> [StoredDocument]

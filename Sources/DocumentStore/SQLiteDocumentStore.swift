@@ -64,6 +64,27 @@ public final class SQLiteDocumentStore: DocumentStore {
         }
     }
 
+    public func current(type: String, ids: [String]) async throws -> [StoredDocument] {
+        guard !ids.isEmpty else { return [] }
+        let unique = Array(Set(ids))
+        return try await pool.read { db in
+            var out: [StoredDocument] = []
+            // Chunks keep the statement under SQLite's variable limit.
+            for start in stride(from: 0, to: unique.count, by: 500) {
+                let chunk = Array(unique[start..<min(unique.count, start + 500)])
+                out += try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT v.* FROM document_current c JOIN document_version v
+                        ON v.type = c.type AND v.id = c.id AND v.version = c.version
+                        WHERE c.type = ? AND c.id IN (\(databaseQuestionMarks(count: chunk.count)))
+                        """, arguments: StatementArguments([type] + chunk)
+                ).map(Self.document)
+            }
+            return out
+        }
+    }
+
     public func version(type: String, id: String, version: Int) async throws -> StoredDocument? {
         try await pool.read { db in
             try Row.fetchOne(

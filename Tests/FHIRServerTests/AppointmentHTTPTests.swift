@@ -141,8 +141,8 @@ struct AppointmentHTTPTests {
                     #"{"resourceType":"Appointment","status":"proposed","participant":[{"actor":{"reference":"Patient/p1"},"status":"accepted"}]}"#
                 ))
             #expect(proposed.status == .unprocessableContent)
-            let delete = try await client.execute(uri: "/fhir/Appointment/x", method: .delete)
-            #expect(delete.status == .methodNotAllowed)
+            let conditionalDelete = try await client.execute(uri: "/fhir/Appointment?status=booked", method: .delete)
+            #expect(conditionalDelete.status == .methodNotAllowed)
             let missing = try await client.execute(
                 uri: "/fhir/Appointment/nope", method: .get, headers: [.accept: "application/fhir+xml"])
             #expect(missing.status == .notFound)

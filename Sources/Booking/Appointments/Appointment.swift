@@ -75,6 +75,9 @@ public struct Appointment: Sendable, Hashable, Codable, Identifiable {
     public var rescheduleFlag: RescheduleFlag?
     /// The e-prescription and priority class the appointment was booked for.
     public var referral: Referral?
+    /// Set by a delete: the appointment is gone for reads and searches (its history stays), its capacity
+    /// freed and its identifiers and request id released for reuse.
+    public var deletedAt: Date?
     public var created: Date
     public var lastUpdated: Date
 

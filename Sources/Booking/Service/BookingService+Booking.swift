@@ -23,6 +23,10 @@ public struct BookingRequest: Sendable {
     public var referral: Referral?
     /// A hold to consume (its claims must be exactly this request's).
     public var holdID: String?
+    /// The participants' resources are not scheduled by this gateway (no schedule of theirs): the appointment
+    /// is recorded with its interval and takes no capacity. Callers set it only after checking that none of
+    /// the participants is a bookable resource, so that scheduled resources are never booked around their rules.
+    public var unscheduled = false
 
     public init(
         slotIDs: [SlotID] = [], scheduleIDs: [String] = [], start: Date? = nil, end: Date? = nil,
@@ -120,6 +124,13 @@ extension BookingService {
         let now = clock.now()
         if !request.slotIDs.isEmpty {
             return try await planSlots(request, now: now)
+        }
+        if request.unscheduled && request.scheduleIDs.isEmpty {
+            guard let start = request.start, let end = request.end, start < end else {
+                throw BookingError.invalid(kind: "booking", problems: ["give a start before an end"])
+            }
+            let versions: [String: Int] = [:]
+            return PlannedClaims(claims: [], slots: [], scheduleIDs: [], start: start, end: end, versions: versions)
         }
         guard !request.scheduleIDs.isEmpty, let start = request.start, let end = request.end, start < end else {
             throw BookingError.invalid(

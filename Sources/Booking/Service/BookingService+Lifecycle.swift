@@ -11,8 +11,10 @@ extension BookingService {
     /// Moves an appointment along the lifecycle (``AppointmentLifecycle``). Leaving a capacity-holding state
     /// frees the capacity (and offers it to the waitlist); entering one takes it again, or fails with a conflict.
     /// - Parameter expectedVersion: optimistic concurrency; nil to take the current version.
+    /// - Parameter details: descriptive changes recorded in the same version (see ``amend(appointmentID:expectedVersion:_:)``).
     public func changeStatus(
-        appointmentID: String, to newStatus: AppointmentStatus, reason: String? = nil, expectedVersion: Int? = nil
+        appointmentID: String, to newStatus: AppointmentStatus, reason: String? = nil, expectedVersion: Int? = nil,
+        details: (@Sendable (inout Appointment) -> Void)? = nil
     ) async throws -> Appointment {
         try await retryingOnAvailabilityChange {
             let current = try await requireAppointment(appointmentID)
@@ -21,6 +23,7 @@ extension BookingService {
             }
             let capacity = try AppointmentLifecycle.transition(from: current.status, to: newStatus)
             var next = current
+            if let details { next = try await amended(current, details) }
             next.status = newStatus
             if newStatus == .cancelled || newStatus == .noshow {
                 next.cancellationReason = reason ?? next.cancellationReason
@@ -60,7 +63,7 @@ extension BookingService {
     /// old released in one transaction; identity and history are kept; nothing changes when the target is taken.
     public func reschedule(
         appointmentID: String, to slotIDs: [SlotID] = [], start: Date? = nil, end: Date? = nil,
-        expectedVersion: Int? = nil
+        expectedVersion: Int? = nil, details: (@Sendable (inout Appointment) -> Void)? = nil
     ) async throws -> Appointment {
         try await retryingOnAvailabilityChange {
             let current = try await requireAppointment(appointmentID)
@@ -78,6 +81,7 @@ extension BookingService {
             if slotIDs.isEmpty && current.slotIDs.isEmpty { request.scheduleIDs = current.scheduleIDs }
             let plan = try await plan(request)
             var next = current
+            if let details { next = try await amended(current, details) }
             next.slotIDs = slotIDs
             next.scheduleIDs = plan.scheduleIDs
             next.start = plan.start
@@ -159,11 +163,93 @@ extension BookingService {
     }
 
     func request(for a: Appointment) -> BookingRequest {
-        BookingRequest(
+        var r = BookingRequest(
             slotIDs: a.slotIDs, scheduleIDs: a.slotIDs.isEmpty ? a.scheduleIDs : [],
             start: a.start, end: a.end, participants: a.participants,
             status: a.status, serviceTypes: a.serviceTypes, identifiers: a.identifiers,
             teleconsultation: a.teleconsultation)
+        r.unscheduled = a.slotIDs.isEmpty && a.scheduleIDs.isEmpty
+        return r
+    }
+
+    /// Changes what an appointment says without touching its capacity: priority, description, comment, service
+    /// types, specialties, appointment types, identifiers and whether participants are required. A new version
+    /// is recorded even when nothing the domain holds changed (a FHIR update is a new version). An identifier
+    /// another appointment holds is refused.
+    /// - Parameter expectedVersion: optimistic concurrency; nil to take the current version.
+    public func amend(
+        appointmentID: String, expectedVersion: Int? = nil, _ change: @Sendable (inout Appointment) -> Void
+    ) async throws -> Appointment {
+        let current = try await requireAppointment(appointmentID)
+        if let expectedVersion, expectedVersion != current.version {
+            throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
+        }
+        let next = try await amended(current, change)
+        return try await store.update(
+            UpdateCommand(appointment: next, expectedVersion: current.version, action: .none), now: clock.now())
+    }
+
+    /// `current` with `change` applied to its descriptive fields only (the rest is kept), checked: an identifier
+    /// another appointment holds is refused.
+    func amended(_ current: Appointment, _ change: (inout Appointment) -> Void) async throws -> Appointment {
+        var next = current
+        change(&next)
+        next.id = current.id
+        next.status = current.status
+        next.slotIDs = current.slotIDs
+        next.scheduleIDs = current.scheduleIDs
+        next.start = current.start
+        next.end = current.end
+        next.participants =
+            zip(current.participants, next.participants).map { old, new in
+                var p = old
+                p.required = new.actor == old.actor ? new.required : old.required
+                return p
+            } + current.participants.dropFirst(next.participants.count)
+        next.deletedAt = current.deletedAt
+        next.created = current.created
+        next.cancellationReason = current.cancellationReason
+        next.rescheduleFlag = current.rescheduleFlag
+        next.version = current.version
+        next.lastUpdated = clock.now()
+        for i in next.identifiers where !current.identifiers.contains(i) {
+            if let other = try await store.appointments(AppointmentQuery(identifier: i)).first, other.id != current.id {
+                throw BookingError.invalid(
+                    kind: "appointment",
+                    problems: ["identifier \(i.system)|\(i.value) belongs to appointment \(other.id)"])
+            }
+        }
+        return next
+    }
+
+    /// Deletes an appointment (FHIR delete): it moves to entered-in-error, freeing any capacity it holds, and is
+    /// marked deleted, so reads and searches no longer find it while its history stays. Its identifiers and
+    /// client request id are released. Deleting a deleted appointment changes nothing.
+    /// - Parameter expectedVersion: optimistic concurrency; nil to take the current version.
+    @discardableResult
+    public func delete(appointmentID: String, expectedVersion: Int? = nil) async throws -> Appointment {
+        try await retryingOnAvailabilityChange {
+            let current = try await requireAppointment(appointmentID)
+            if let expectedVersion, expectedVersion != current.version {
+                throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
+            }
+            if current.deletedAt != nil { return current }
+            var next = current
+            next.status = .enteredInError
+            next.deletedAt = clock.now()
+            next.lastUpdated = clock.now()
+            var command = UpdateCommand(
+                appointment: next, expectedVersion: current.version, action: .none,
+                outbox: [
+                    OutboxMessage(
+                        kind: "appointment.deleted", aggregateID: current.id,
+                        payload: ["from": current.status.rawValue, "patient": current.patientID ?? ""])
+                ], waitlistOfferMinutes: configuration.waitlistOfferMinutes)
+            if current.status.holdsCapacity {
+                command.action = .release(freedSlots: try await slots(of: current))
+            }
+            return try await store.update(command, now: clock.now())
+        }
     }
 
     /// The expanded slots an appointment holds (for waitlist offers when they are freed).

@@ -31,8 +31,14 @@ struct AppointmentReadInteractions {
         .init(
             name: "based-on", type: "reference",
             documentation: ":identifier=[system|]NRE finds the appointments of an e-prescription"),
+        .init(name: "reason-code", type: "token", documentation: "[system|]code as written; :text; :not"),
+        .init(name: "reason-reference", type: "reference", documentation: "Type/id as written; :not"),
+        .init(name: "service-category", type: "token", documentation: "[system|]code as written; :text; :not"),
+        .init(name: "supporting-info", type: "reference", documentation: "Type/id as written; :not"),
         .init(name: "_id", type: "token", documentation: "appointment id"),
     ]
+
+    var forms: WrittenForms { WrittenForms(services: services) }
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         for i in ["read", "vread", "history-instance", "search-type"] { catalog.add("Appointment", interaction: i) }
@@ -43,13 +49,13 @@ struct AppointmentReadInteractions {
             if let inm = request.headers[.ifNoneMatch], inm == "W/\"\(a.version)\"" {
                 return Response(status: .notModified)
             }
-            return services.responses.resource(AppointmentMapping.resource(a).element, negotiation: negotiation)
+            return services.responses.resource(
+                try await forms.render(AppointmentMapping.resource(a).element), negotiation: negotiation)
         }
         router.get("/fhir/Appointment/:id/_history/:vid") { request, context in
             let negotiation = try Negotiation.response(for: request)
             let id = try context.parameters.require("id")
             let vid = try context.parameters.require("vid")
-            _ = try await appointment(id)
             guard
                 let version = try await services.store.history(appointmentID: id).first(where: {
                     String($0.version) == vid
@@ -57,23 +63,31 @@ struct AppointmentReadInteractions {
             else {
                 throw FHIRError(.notFound, code: "not-found", "Appointment/\(id)/_history/\(vid) not found")
             }
-            return services.responses.resource(AppointmentMapping.resource(version).element, negotiation: negotiation)
+            if version.deletedAt != nil {
+                throw FHIRError(
+                    .gone, code: "deleted", "Appointment/\(id)/_history/\(vid) is the version that deleted it")
+            }
+            let history = try await forms.history("Appointment", id: id)
+            return services.responses.resource(
+                try rendered(version, history: history), negotiation: negotiation)
         }
         router.get("/fhir/Appointment/:id/_history") { request, context in
             let negotiation = try Negotiation.response(for: request)
             let id = try context.parameters.require("id")
-            _ = try await appointment(id)
+            let versions = Array(try await services.store.history(appointmentID: id).reversed())
+            guard !versions.isEmpty else {
+                throw FHIRError(.notFound, code: "not-found", "Appointment/\(id) not found")
+            }
+            let history = try await forms.history("Appointment", id: id)
             var bundle = BundleResource()
             bundle.type = "history"
-            let versions = try await services.store.history(appointmentID: id).reversed()
             bundle.total = versions.count
-            bundle.entries = versions.map { v in
-                BundleResource.Entry(
-                    fullUrl: "\(baseURL)/Appointment/\(id)", resource: AppointmentMapping.resource(v).element,
-                    request: .init(
-                        method: v.version == 1 ? "POST" : "PUT",
-                        url: v.version == 1 ? "Appointment" : "Appointment/\(id)"),
-                    response: .init(status: v.version == 1 ? "201" : "200", etag: "W/\"\(v.version)\""))
+            bundle.entries = try versions.map { v in
+                HistoryInteractions.entry(
+                    .init(
+                        type: "Appointment", id: id, version: v.version, at: v.lastUpdated,
+                        resource: v.deletedAt == nil ? try rendered(v, history: history) : nil,
+                        deleted: v.deletedAt != nil), baseURL: baseURL)
             }
             return services.responses.resource(bundle.element, negotiation: negotiation)
         }
@@ -84,7 +98,14 @@ struct AppointmentReadInteractions {
         guard let a = try await services.store.appointment(id: id) else {
             throw FHIRError(.notFound, code: "not-found", "Appointment/\(id) not found")
         }
+        if a.deletedAt != nil { throw FHIRError(.gone, code: "deleted", "Appointment/\(id) was deleted") }
         return a
+    }
+
+    /// A past version as served then: the domain's version completed with the written form current at it.
+    func rendered(_ v: Appointment, history: [(document: StoredDocument, form: WrittenForm?)]) throws -> Element {
+        let mapped = AppointmentMapping.resource(v).element
+        return WrittenForms.form(at: v.version, in: history)?.merged(with: mapped) ?? mapped
     }
 
     /// Chained reference parameters (`actor:Practitioner.identifier=…`, `patient.identifier=…`,
@@ -145,7 +166,10 @@ struct AppointmentReadInteractions {
             search.parameters.filter { $0.name.contains(".") || ($0.modifier?.contains(".") ?? false) }.map(\.name))
         let warnings = try search.unsupported(
             Set(Self.searchParameters.map(\.name)).union(chained),
-            perParameter: ["status": ["not"], "part-status": ["not"], "based-on": ["identifier"]])
+            perParameter: [
+                "status": ["not"], "part-status": ["not"], "based-on": ["identifier"], "reason-code": ["text", "not"],
+                "service-category": ["text", "not"], "reason-reference": ["not"], "supporting-info": ["not"],
+            ])
         if let p = search.values("based-on").first(where: { $0.modifier != "identifier" }) {
             throw FHIRError(
                 .badRequest, code: "not-supported",
@@ -164,8 +188,15 @@ struct AppointmentReadInteractions {
             throw FHIRError(.badRequest, code: "invalid", "unknown appointment status '\(s)'")
         }
         let chains = try await resolveChains(search)
+        var written: [(ids: Set<String>, negated: Bool)] = []
+        for name in (WrittenForms.indexed["Appointment"] ?? [:]).keys.sorted() {
+            for p in search.values(name) {
+                written.append((try await forms.ids("Appointment", parameter: p), p.modifier == "not"))
+            }
+        }
         let all = try await services.store.appointments(query)
         let matches = all.filter { a in
+            guard written.allSatisfy({ $0.ids.contains(a.id) != $0.negated }) else { return false }
             let refs = Set(a.participants.map { ReferenceMapping.reference(for: $0.actor) })
             guard chains.allSatisfy({ !$0.isDisjoint(with: refs) }) else { return false }
             func refMatch(_ name: String, type: String?) -> Bool {
@@ -212,7 +243,7 @@ struct AppointmentReadInteractions {
         ).bundle(
             matches: matches.map { AppointmentMapping.resource($0).element }, count: search.count,
             offset: try SearchsetBuilder.offset(request), warnings: warnings + includes.warnings, result: result,
-            registry: services.responses.codec.registry,
+            registry: services.responses.codec.registry, render: { try await forms.render($0) },
             include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }

@@ -3,34 +3,48 @@ import FHIRMapping
 import FHIRModel
 import Hummingbird
 
-/// Appointment create and update. Writes go through the booking domain: a booked or pending Appointment with
-/// slots books them (409 when full), one without slots needs an appointments-mode schedule of a participant;
-/// an update changes the status (cancelled and noshow free capacity), participants' answers, or the slots
-/// (a reschedule).
+/// Appointment create, update, patch and delete. Writes go through the booking domain: a booked or pending
+/// Appointment with slots books them (409 when full); one without slots needs an appointments-mode schedule of a
+/// participant, or, when none of its participants is a resource this gateway schedules, is recorded without
+/// capacity. An update changes the status (cancelled and noshow free capacity), participants' answers, the slots
+/// (a reschedule) and the descriptive fields; a delete frees the capacity and leaves the history. What the domain
+/// does not hold is kept as the client wrote it (``WrittenForm``).
 struct AppointmentWriteInteractions {
     let services: GatewayServices
     let base: ServerBase
     var baseURL: String { base.url }
 
+    var forms: WrittenForms { WrittenForms(services: services) }
+
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
-        catalog.add("Appointment", interaction: "create")
-        catalog.add("Appointment", interaction: "update")
+        for i in ["create", "update", "patch", "delete"] { catalog.add("Appointment", interaction: i) }
         router.post("/fhir/Appointment") { request, _ in try await create(request) }
         router.put("/fhir/Appointment/:id") { request, context in
-            try await update(request, id: try context.parameters.require("id"))
+            let negotiation = try Negotiation.response(for: request)
+            let element = try await services.responses.readBody(request, maxBytes: services.maxBodyBytes)
+            return try await update(
+                request, id: try context.parameters.require("id"), element: element, negotiation: negotiation)
         }
-        for method in [HTTPRequest.Method.delete, .patch] {
-            router.on("/fhir/Appointment/:id", method: method) { _, _ -> Response in
-                throw FHIRError(
-                    .methodNotAllowed, code: "not-supported",
-                    "appointments are cancelled (status), not deleted or patched")
-            }
+        router.patch("/fhir/Appointment/:id") { request, context in
+            try await patch(request, id: try context.parameters.require("id"))
+        }
+        router.delete("/fhir/Appointment/:id") { request, context in
+            try await delete(request, id: try context.parameters.require("id"))
         }
     }
 
     func create(_ request: Request) async throws -> Response {
         let negotiation = try Negotiation.response(for: request)
         let element = try await services.responses.readBody(request, maxBytes: services.maxBodyBytes)
+        let (appointment, created, body) = try await create(element)
+        return services.responses.written(
+            body, status: created ? .created : .ok, negotiation: negotiation,
+            location: "\(baseURL)/Appointment/\(appointment.id)/_history/\(appointment.version)", request: request)
+    }
+
+    /// Books (or records) the Appointment in `element` and keeps its written form; `created` is false when an
+    /// idempotent repeat found the existing appointment. Returns the resource as served.
+    func create(_ element: Element) async throws -> (appointment: Appointment, created: Bool, body: Element) {
         guard let resource = AppointmentResource(element) else {
             throw FHIRError(.badRequest, code: "invalid", "the body is a \(element.type), not an Appointment")
         }
@@ -38,12 +52,14 @@ struct AppointmentWriteInteractions {
         try await validate(element, slotIDs: booking.slotIDs)
         if booking.slotIDs.isEmpty {
             booking.scheduleIDs = try await appointmentSchedules(for: booking.participants)
+            booking.unscheduled = booking.scheduleIDs.isEmpty
         }
         let (appointment, created) = try await services.booking.book(booking)
-        let body = AppointmentMapping.resource(appointment).element
-        return services.responses.written(
-            body, status: created ? .created : .ok, negotiation: negotiation,
-            location: "\(baseURL)/Appointment/\(appointment.id)/_history/\(appointment.version)", request: request)
+        let mapped = AppointmentMapping.resource(appointment).element
+        guard created else { return (appointment, false, try await forms.render(mapped)) }
+        let form = WrittenForm(written: element, mapped: mapped, domainVersion: appointment.version)
+        try await forms.save("Appointment", id: appointment.id, form: form)
+        return (appointment, true, form.merged(with: mapped))
     }
 
     /// Applies the write validation policy. A slot-based booking may leave `start` and `end` to the server (they
@@ -62,13 +78,24 @@ struct AppointmentWriteInteractions {
         _ = try validation.check(completed)
     }
 
-    /// Appointments-mode schedules of the participants' resources.
+    /// Appointments-mode schedules of the participants' resources; none (an unscheduled record) when no
+    /// participant is a resource this gateway schedules.
     func appointmentSchedules(for participants: [Participant]) async throws -> [String] {
         let actorIDs = Set(participants.filter { $0.actor.kind != .patient }.map(\.actor.id))
-        let schedules = try await services.store.schedules().filter {
+        let all = try await services.store.schedules()
+        let schedules = all.filter {
             $0.effectiveMode(default: services.booking.configuration.defaultMode) == .appointments
                 && !actorIDs.isDisjoint(with: $0.resourceIDs)
         }
+        guard !actorIDs.isEmpty else {
+            throw FHIRError(
+                .unprocessableContent, code: "required",
+                "without slots, an appointment needs a participant that is not the patient (practitioner, location, …)",
+                expression: ["Appointment.participant"])
+        }
+        var scheduled = all.contains { !actorIDs.isDisjoint(with: $0.resourceIDs) }
+        for id in actorIDs where !scheduled { scheduled = try await services.store.resource(id: id) != nil }
+        if !scheduled { return [] }
         guard !schedules.isEmpty else {
             throw FHIRError(
                 .unprocessableContent, code: "required",
@@ -78,9 +105,7 @@ struct AppointmentWriteInteractions {
         return schedules.map(\.id)
     }
 
-    func update(_ request: Request, id: String) async throws -> Response {
-        let negotiation = try Negotiation.response(for: request)
-        let element = try await services.responses.readBody(request, maxBytes: services.maxBodyBytes)
+    func update(_ request: Request, id: String, element: Element, negotiation: Negotiation) async throws -> Response {
         guard let incoming = AppointmentResource(element) else {
             throw FHIRError(.badRequest, code: "invalid", "the body is a \(element.type), not an Appointment")
         }
@@ -88,7 +113,7 @@ struct AppointmentWriteInteractions {
             throw FHIRError(
                 .badRequest, code: "invalid", "the body's id must equal the URL's id", expression: ["Appointment.id"])
         }
-        guard var current = try await services.store.appointment(id: id) else {
+        guard var current = try await services.store.appointment(id: id), current.deletedAt == nil else {
             throw FHIRError(
                 .methodNotAllowed, code: "not-supported",
                 "appointments are created with POST (update-as-create is not allowed)")
@@ -100,6 +125,7 @@ struct AppointmentWriteInteractions {
                     "If-Match \(ifMatch) does not match version \(current.version)")
             }
         }
+        let before0 = current.version
         let wanted = try AppointmentMapping.bookingRequest(incoming.withStatusForMapping())
         try await validate(element, slotIDs: wanted.slotIDs.isEmpty ? current.slotIDs : wanted.slotIDs)
         let statusChanges = incoming.status.map { $0.rawValue != current.status.rawValue } ?? false
@@ -117,10 +143,12 @@ struct AppointmentWriteInteractions {
                 incoming.element.descendant("cancelationReason", "text")?.value
                 ?? incoming.cancelationReason.first?.display ?? incoming.cancelationReason.first?.code
             current = try await services.booking.changeStatus(
-                appointmentID: id, to: domainStatus, reason: reason, expectedVersion: current.version)
+                appointmentID: id, to: domainStatus, reason: reason, expectedVersion: current.version,
+                details: Self.details(of: wanted))
         } else if !wanted.slotIDs.isEmpty && wanted.slotIDs != current.slotIDs {
             current = try await services.booking.reschedule(
-                appointmentID: id, to: wanted.slotIDs, expectedVersion: current.version)
+                appointmentID: id, to: wanted.slotIDs, expectedVersion: current.version,
+                details: Self.details(of: wanted))
         }
         for p in wanted.participants {
             if let existing = current.participants.first(where: { $0.actor == p.actor }), existing.status != p.status {
@@ -128,9 +156,86 @@ struct AppointmentWriteInteractions {
                     appointmentID: id, actor: p.actor, status: p.status)
             }
         }
+        // A FHIR update is one new version: the descriptive fields are amended on their own only when they
+        // change, or when nothing else did (a change to what only the written form holds).
+        let details = Self.details(of: wanted)
+        var amended = current
+        details(&amended)
+        if amended != current || current.version == before0 {
+            current = try await services.booking.amend(appointmentID: id, expectedVersion: current.version, details)
+        }
+        let mapped = AppointmentMapping.resource(current).element
+        let form = WrittenForm(written: element, mapped: mapped, domainVersion: current.version)
+        try await forms.save("Appointment", id: id, form: form)
         return services.responses.written(
-            AppointmentMapping.resource(current).element, status: .ok, negotiation: negotiation, location: nil,
-            request: request)
+            form.merged(with: mapped), status: .ok, negotiation: negotiation, location: nil, request: request)
+    }
+
+    /// The descriptive fields of an update (those ``BookingService/amend(appointmentID:expectedVersion:_:)``
+    /// may change).
+    static func details(of wanted: BookingRequest) -> @Sendable (inout Appointment) -> Void {
+        { a in
+            a.priority = wanted.priority
+            a.description = wanted.description
+            a.comment = wanted.comment
+            // Without service types the booking took the slots' ones; leaving them out keeps them.
+            if !wanted.serviceTypes.isEmpty { a.serviceTypes = wanted.serviceTypes }
+            a.specialties = wanted.specialties
+            a.appointmentTypes = wanted.appointmentTypes
+            a.identifiers = wanted.identifiers
+            a.participants = a.participants.map { p in
+                var q = p
+                q.required = wanted.participants.first { $0.actor == p.actor }?.required ?? p.required
+                return q
+            }
+        }
+    }
+
+    /// JSON Patch on the Appointment as served; the result is then an update like any other.
+    func patch(_ request: Request, id: String) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        guard request.headers[.contentType]?.hasPrefix("application/json-patch+json") == true else {
+            throw FHIRError(.unsupportedMediaType, code: "not-supported", "PATCH takes application/json-patch+json")
+        }
+        guard let current = try await services.store.appointment(id: id), current.deletedAt == nil else {
+            throw FHIRError(.notFound, code: "not-found", "Appointment/\(id) not found")
+        }
+        let served = try await forms.render(AppointmentMapping.resource(current).element)
+        let body = try await request.body.collect(upTo: services.maxBodyBytes)
+        let patchDocument = try JSONParser().parse(Array(body.readableBytesView))
+        let before = try JSONParser().parse(services.responses.codec.write(served, format: .json)).value
+        let patched: JSONValue
+        do {
+            patched = try JSONPatch.apply(patchDocument.value, to: before)
+        } catch {
+            throw FHIRError(
+                .unprocessableContent, code: "processing", "patch operation \(error.index): \(error.message)")
+        }
+        let resource = try services.responses.codec.read(patched.serialized(), format: .json)
+        guard resource.type == "Appointment", resource.resourceID == id else {
+            throw FHIRError(.unprocessableContent, code: "invariant", "a patch may not change the resource type or id")
+        }
+        return try await update(request, id: id, element: resource, negotiation: negotiation)
+    }
+
+    /// Logical delete: the capacity is freed, reads answer 410 and searches no longer find it; the history stays.
+    func delete(_ request: Request, id: String) async throws -> Response {
+        _ = try Negotiation.response(for: request)
+        guard let current = try await services.store.appointment(id: id) else {
+            return Response(status: .noContent)
+        }
+        if let ifMatch = request.headers[.ifMatch], current.deletedAt == nil {
+            guard ifMatch == "W/\"\(current.version)\"" || ifMatch == "\"\(current.version)\"" else {
+                throw FHIRError(
+                    .preconditionFailed, code: "conflict",
+                    "If-Match \(ifMatch) does not match version \(current.version)")
+            }
+        }
+        if current.deletedAt == nil {
+            try await services.booking.delete(appointmentID: id, expectedVersion: current.version)
+            try await forms.delete("Appointment", id: id)
+        }
+        return Response(status: .noContent)
     }
 }
 

@@ -283,22 +283,22 @@ struct BundleInteraction {
                 ])
                 return .init(response: .init(status: "204 No Content"))
             case ("POST", false, "Appointment"):
-                guard let resource = p.resource.flatMap(AppointmentResource.init) else {
+                guard let resource = p.resource else {
                     throw FHIRError(.badRequest, code: "required", "no Appointment")
                 }
-                let request = try AppointmentMapping.bookingRequest(resource)
-                let (a, created) = try await services.booking.book(request)
+                let (a, created, body) = try await AppointmentWriteInteractions(services: services, base: base).create(
+                    resource)
                 return .init(
-                    fullUrl: "\(baseURL)/Appointment/\(a.id)", resource: AppointmentMapping.resource(a).element,
+                    fullUrl: "\(baseURL)/Appointment/\(a.id)", resource: body,
                     response: .init(
                         status: created ? "201 Created" : "200 OK",
                         location: "Appointment/\(a.id)/_history/\(a.version)", etag: "W/\"\(a.version)\""))
             case ("GET", false, "Appointment"):
-                guard let id = p.id, let a = try await services.store.appointment(id: id) else {
+                guard let id = p.id, let a = try await services.store.appointment(id: id), a.deletedAt == nil else {
                     throw FHIRError(.notFound, code: "not-found", "Appointment/\(p.id ?? "") not found")
                 }
                 return .init(
-                    resource: AppointmentMapping.resource(a).element,
+                    resource: try await WrittenForms(services: services).render(AppointmentMapping.resource(a).element),
                     response: .init(status: "200 OK", etag: "W/\"\(a.version)\""))
             default:
                 throw FHIRError(.badRequest, code: "not-supported", "\(p.method) \(p.type) is not supported in a batch")

@@ -56,13 +56,21 @@ struct HistoryInteractions {
             }
         }
         let limit = search.count
-        var versions = try await services.store.recentVersions(since: since, limit: limit).map {
-            Version(
-                type: "Appointment", id: $0.id, version: $0.version, at: $0.lastUpdated,
-                resource: AppointmentMapping.resource($0).element, deleted: false)
+        let recent = try await services.store.recentVersions(since: since, limit: limit)
+        let forms = WrittenForms(services: services)
+        var written: [String: [(document: StoredDocument, form: WrittenForm?)]] = [:]
+        for id in Set(recent.map(\.id)) { written[id] = try await forms.history("Appointment", id: id) }
+        var versions = recent.map { a in
+            let mapped = AppointmentMapping.resource(a).element
+            return Version(
+                type: "Appointment", id: a.id, version: a.version, at: a.lastUpdated,
+                resource: a.deletedAt != nil
+                    ? nil : WrittenForms.form(at: a.version, in: written[a.id] ?? [])?.merged(with: mapped) ?? mapped,
+                deleted: a.deletedAt != nil)
         }
         if system {
-            for d in try await services.documents.history(type: nil, id: nil, since: since, limit: limit) {
+            for d in try await services.documents.history(type: nil, id: nil, since: since, limit: limit)
+            where !WrittenForms.isInternal(d.type) {
                 versions.append(
                     Version(
                         type: d.type, id: d.id, version: d.version, at: d.lastUpdated,

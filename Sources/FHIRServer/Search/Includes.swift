@@ -154,7 +154,8 @@ struct IncludeResolver {
                 appointments += try await services.store.appointments(
                     AppointmentQuery(scheduleIDs: schedules.map { $0.id }))
             }
-            return appointments.map { AppointmentMapping.resource($0).element }
+            return try await WrittenForms(services: services).render(
+                appointments.map { AppointmentMapping.resource($0).element })
         default:
             return []
         }
@@ -165,7 +166,8 @@ struct IncludeResolver {
     func load(type: String, id: String) async throws -> Element? {
         switch type {
         case "Appointment":
-            return try await services.store.appointment(id: id).map { AppointmentMapping.resource($0).element }
+            guard let a = try await services.store.appointment(id: id), a.deletedAt == nil else { return nil }
+            return try await WrittenForms(services: services).render(AppointmentMapping.resource(a).element)
         case "Slot":
             guard let slotID = SlotID(id), let slot = try await services.booking.slot(slotID) else { return nil }
             let tz = try await services.store.schedule(id: slot.scheduleID)?.timeZone ?? services.defaultTimeZone

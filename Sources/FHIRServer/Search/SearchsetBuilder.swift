@@ -59,6 +59,7 @@ struct SearchsetBuilder {
         return parts
     }
 
+    /// - Parameter render: completes the page's resources (written forms) before shaping.
     /// - Parameter include: the resources `_include`/`_revinclude` add for the page (unshaped by `_elements`).
     ///
     /// Paging: when every match has an id, the `next` and `previous` links carry a cursor (`_after`/`_before`:
@@ -67,6 +68,7 @@ struct SearchsetBuilder {
     func bundle(
         matches unsorted: [Element], count: Int, offset: Int, warnings: [OperationOutcomeResource.Issue],
         result: ResultParameters? = nil, registry: StructureRegistry? = nil,
+        render: ([Element]) async throws -> [Element] = { $0 },
         include: ([Element]) async throws -> [Element] = { _ in [] }
     ) async throws -> BundleResource {
         var b = BundleResource()
@@ -108,6 +110,7 @@ struct SearchsetBuilder {
             }
             if offset > 0 { links.append(("previous", link(count: count, offset: max(0, offset - count)))) }
         }
+        page = try await render(page)
         let included = try await include(page)
         if let result, let registry { page = page.map { result.shaped($0, registry: registry) } }
         b.links = links

@@ -1,0 +1,153 @@
+import Booking
+import DocumentStore
+import FHIRMapping
+import FHIRModel
+import Foundation
+import HTTPTypes
+
+/// The written forms of booking resources (``WrittenForm``): documents of type `written:<Type>` in the document
+/// store, one version per FHIR write, indexed for the search parameters whose data the domain does not hold.
+struct WrittenForms: Sendable {
+    let services: GatewayServices
+
+    /// The parameters searched on the written form, per resource type: parameter → top-level element.
+    static let indexed: [String: [String: String]] = [
+        "Appointment": [
+            "reason-code": "reasonCode", "reason-reference": "reasonReference", "service-category": "serviceCategory",
+            "supporting-info": "supportingInformation",
+        ],
+        "Schedule": ["identifier": "identifier", "service-category": "serviceCategory"],
+    ]
+
+    static func documentType(_ type: String) -> String { "written:\(type)" }
+
+    /// True for the store's own document types (never served as resources).
+    static func isInternal(_ documentType: String) -> Bool { documentType.hasPrefix("written:") }
+
+    /// The write recording `form` (to be applied alone or in a batch with others).
+    func write(_ type: String, id: String, form: WrittenForm, expectedVersion: Int? = nil) -> DocumentWrite {
+        let index = WrittenIndex.entries(form.written, elements: Self.indexed[type] ?? [:]).map {
+            IndexEntry($0.0, $0.1)
+        }
+        return DocumentWrite(
+            type: Self.documentType(type), id: id,
+            kind: .put(
+                body: encode(form), index: Array(Set(index)), expectedVersion: expectedVersion, mustNotExist: false),
+            at: services.booking.clock.now())
+    }
+
+    @discardableResult
+    func save(_ type: String, id: String, form: WrittenForm) async throws -> StoredDocument {
+        try await services.documents.write([write(type, id: id, form: form)])[0]
+    }
+
+    func delete(_ type: String, id: String) async throws {
+        _ = try await services.documents.write([
+            DocumentWrite(
+                type: Self.documentType(type), id: id, kind: .delete(expectedVersion: nil),
+                at: services.booking.clock.now())
+        ])
+    }
+
+    /// The stored document of the current written form (nil when never written or deleted).
+    func current(_ type: String, id: String) async throws -> (document: StoredDocument, form: WrittenForm)? {
+        guard let d = try await services.documents.current(type: Self.documentType(type), id: id), !d.deleted else {
+            return nil
+        }
+        return (d, try decode(d.body))
+    }
+
+    /// Every written version, newest first.
+    func history(_ type: String, id: String) async throws -> [(document: StoredDocument, form: WrittenForm?)] {
+        try await services.documents.history(type: Self.documentType(type), id: id, since: nil, limit: Int.max).map {
+            ($0, $0.deleted ? nil : try decode($0.body))
+        }
+    }
+
+    /// The form that was current when the domain reached `domainVersion` (appointments' vread and history).
+    static func form(at domainVersion: Int, in history: [(document: StoredDocument, form: WrittenForm?)])
+        -> WrittenForm?
+    {
+        for h in history {
+            guard let f = h.form else { continue }
+            if f.domainVersion <= domainVersion { return f }
+        }
+        return nil
+    }
+
+    /// `resources` completed with their current written forms (booking types only; others pass through).
+    func render(_ resources: [Element]) async throws -> [Element] {
+        var ids: [String: [String]] = [:]
+        for r in resources where Self.indexed[r.type] != nil {
+            if let id = r.resourceID { ids[r.type, default: []].append(id) }
+        }
+        guard !ids.isEmpty else { return resources }
+        var forms: [String: WrittenForm] = [:]
+        for (type, list) in ids {
+            for d in try await services.documents.current(type: Self.documentType(type), ids: list) where !d.deleted {
+                forms["\(type)/\(d.id)"] = try decode(d.body)
+            }
+        }
+        return resources.map { r in
+            guard let id = r.resourceID, let f = forms["\(r.type)/\(id)"] else { return r }
+            return f.merged(with: r)
+        }
+    }
+
+    func render(_ resource: Element) async throws -> Element {
+        try await render([resource])[0]
+    }
+
+    /// Ids whose current written form matches a token or reference search on a written-form parameter:
+    /// `[system]|code`, `code`, `Type/id`; `:text` matches the start of a text or display (lower-cased).
+    func ids(_ type: String, parameter: SearchRequest.Value) async throws -> Set<String> {
+        var criterion: SearchCriterion
+        switch parameter.modifier {
+        case "text":
+            criterion = SearchCriterion(
+                name: "\(parameter.name):text", values: parameter.values.map { $0.lowercased() }, contains: true)
+        case nil, "not":
+            // `system|` (any code of a system) is a prefix search; it cannot be mixed with exact values.
+            let prefix = parameter.values.allSatisfy { $0.hasSuffix("|") && $0.count > 1 }
+            criterion = SearchCriterion(name: parameter.name, values: parameter.values, prefix: prefix)
+        case let m?:
+            throw FHIRError(.badRequest, code: "not-supported", "modifier :\(m) is not supported on \(parameter.name)")
+        }
+        let docs = try await services.documents.search(
+            type: Self.documentType(type), criteria: [criterion], lastUpdated: nil)
+        return Set(docs.map(\.id))
+    }
+
+    func encode(_ form: WrittenForm) -> [UInt8] {
+        func parameter(_ name: String, _ value: Element) -> Element {
+            Element(
+                name: "parameter", type: "BackboneElement",
+                children: [Element(name: "name", type: "string", value: name), value])
+        }
+        let p = Element.resource(
+            "Parameters",
+            children: [
+                parameter(
+                    "written", Element(name: "resource", type: form.written.type, children: form.written.children)),
+                parameter("mapped", Element(name: "resource", type: form.mapped.type, children: form.mapped.children)),
+                parameter("domainVersion", Element(name: "value", type: "integer", value: String(form.domainVersion))),
+            ])
+        return services.responses.codec.write(p, format: .json)
+    }
+
+    func decode(_ body: [UInt8]) throws -> WrittenForm {
+        let p = try services.responses.codec.read(body, format: .json)
+        func value(_ name: String) -> Element? {
+            p.children(named: "parameter").first { $0.string("name") == name }.flatMap {
+                $0.child("resource") ?? $0.child("value")
+            }
+        }
+        guard let w = value("written"), let m = value("mapped") else {
+            throw FHIRError(.internalServerError, code: "exception", "a stored written form is damaged")
+        }
+        return WrittenForm(
+            written: Element.resource(w.type, children: w.children),
+            mapped: Element.resource(m.type, children: m.children),
+            domainVersion: Int(value("domainVersion")?.value ?? "0") ?? 0)
+    }
+}

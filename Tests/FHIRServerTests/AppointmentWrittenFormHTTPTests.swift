@@ -1,0 +1,245 @@
+import FHIRModel
+import FHIRTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// What the domain does not hold comes back as written; what it does hold follows the domain; delete and patch.
+@Suite("Appointment written form, delete and patch over HTTP")
+struct AppointmentWrittenFormHTTPTests {
+    static let codec = FHIRCodec(registry: Conformance.registry)
+
+    static func differences(_ a: Element, _ b: Element) -> String {
+        let parser = JSONParser()
+        guard let x = try? parser.parse(codec.write(withoutIDAndMeta(a), format: .json)).value,
+            let y = try? parser.parse(codec.write(withoutIDAndMeta(b), format: .json)).value
+        else { return "unreadable" }
+        return JSONComparison.differences(x, y).joined(separator: "; ")
+    }
+
+    static func withoutIDAndMeta(_ e: Element) -> Element {
+        var c = e
+        c.children.removeAll { $0.name == "id" || $0.name == "meta" }
+        return c.normalizingNarrative()
+    }
+
+    @Test(
+        "the official Appointment examples with a start are created and read back equal in JSON and XML, apart from id and meta",
+        arguments: ["Appointment-example.json", "Appointment-2docs.json"])
+    func officialExamples(name: String) async throws {
+        let f = try await GatewayFixture()
+        let bytes = Conformance.bytes(Conformance.examplesJSON.appendingPathComponent(name))
+        let original = try Self.codec.read(bytes, format: .json)
+        try await f.app.test(.live) { client in
+            let created = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: ByteBuffer(bytes: bytes))
+            #expect(created.status == .created, "\(created.text.prefix(400))")
+            let id = try #require(try created.resource().resourceID)
+            #expect(id != original.resourceID)
+            let back = try created.resource()
+            #expect(
+                Self.withoutIDAndMeta(back) == Self.withoutIDAndMeta(original), "\(Self.differences(back, original))")
+            for accept in ["application/fhir+json", "application/fhir+xml"] {
+                let read = try await client.execute(
+                    uri: "/fhir/Appointment/\(id)", method: .get, headers: [.accept: accept])
+                #expect(read.status == .ok)
+                let r = try read.resource()
+                #expect(
+                    Self.withoutIDAndMeta(r) == Self.withoutIDAndMeta(original),
+                    "\(accept): \(Self.differences(r, original))")
+            }
+        }
+    }
+
+    static let reasoned = #"""
+        {"resourceType":"Appointment","status":"booked",
+         "text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">Controllo</div>"},
+         "serviceCategory":[{"coding":[{"system":"urn:cat","code":"gp","display":"General Practice"}]}],
+         "reasonCode":[{"coding":[{"system":"http://snomed.info/sct","code":"413095006"}],"text":"Clinical Review"}],
+         "supportingInformation":[{"reference":"DocumentReference/ref-1"}],
+         "slot":[{"reference":"Slot/SLOT"}],
+         "comment":"bring the previous report",
+         "participant":[{"type":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"SBJ"}]}],
+           "actor":{"reference":"Patient/p1","display":"Mario Bianchi"},"status":"accepted"}]}
+        """#
+
+    @Test("fields the domain does not hold survive create, search, a status change and a vread")
+    func writtenFieldsSurvive() async throws {
+        let f = try await GatewayFixture()
+        let body = Self.reasoned.replacingOccurrences(of: "SLOT", with: GatewayFixture.slot("09:00"))
+        try await f.app.test(.live) { client in
+            let created = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: ByteBuffer(string: body))
+            #expect(created.status == .created, "\(created.text)")
+            let r = try created.resource()
+            let id = try #require(r.resourceID)
+            #expect(r.descendant("reasonCode", "text")?.value == "Clinical Review")
+            #expect(r.descendant("participant", "actor", "display")?.value == "Mario Bianchi")
+            #expect(r.descendant("participant", "type", "coding", "code")?.value == "SBJ")
+            #expect(r.descendant("text", "div")?.value?.contains("Controllo") == true)
+            // The domain fills what the client left out.
+            #expect(r.string("start") == "2026-06-02T07:00:00Z")
+
+            for (query, count) in [
+                ("reason-code=413095006", 1), ("reason-code=http://snomed.info/sct%7C413095006", 1),
+                ("reason-code=http://snomed.info/sct%7C", 1), ("reason-code=other", 0),
+                ("reason-code:text=clinical", 1), ("reason-code:text=surgery", 0), ("reason-code:not=413095006", 0),
+                ("service-category=urn:cat%7Cgp", 1), ("service-category=urn:cat%7Cxx", 0),
+                ("service-category:text=general", 1), ("supporting-info=DocumentReference/ref-1", 1),
+                ("supporting-info=DocumentReference/ref-2", 0), ("reason-code=413095006&status=cancelled", 0),
+            ] {
+                let s = try await client.execute(uri: "/fhir/Appointment?\(query)", method: .get)
+                #expect(s.status == .ok, "\(query)")
+                #expect(BundleResource(try s.resource())?.total == count, "\(query)")
+            }
+            let found = try #require(
+                BundleResource(
+                    try await client.execute(uri: "/fhir/Appointment?reason-code=413095006", method: .get)
+                        .resource()))
+            #expect(found.entries.first?.resource?.descendant("reasonCode", "text")?.value == "Clinical Review")
+
+            // Cancel through an update that carries only the domain fields: the reason is gone (the client
+            // left it out), the status follows the domain.
+            let cancel = #"""
+                {"resourceType":"Appointment","id":"ID","status":"cancelled","cancelationReason":{"text":"ill"},
+                 "slot":[{"reference":"Slot/SLOT"}],"participant":[{"actor":{"reference":"Patient/p1"},"status":"accepted"}]}
+                """#.replacingOccurrences(of: "ID", with: id).replacingOccurrences(
+                    of: "SLOT", with: GatewayFixture.slot("09:00"))
+            let updated = try await client.execute(
+                uri: "/fhir/Appointment/\(id)", method: .put, headers: jsonHeaders, body: ByteBuffer(string: cancel))
+            #expect(updated.status == .ok, "\(updated.text)")
+            let u = try updated.resource()
+            #expect(u.string("status") == "cancelled")
+            #expect(u.child("reasonCode") == nil)
+            #expect(u.descendant("meta", "versionId")?.value == "2")
+            let none = try await client.execute(uri: "/fhir/Appointment?reason-code=413095006", method: .get)
+            #expect(BundleResource(try none.resource())?.total == 0)
+
+            // Version 1 still reads as it was written.
+            let v1 = try await client.execute(uri: "/fhir/Appointment/\(id)/_history/1", method: .get)
+            #expect(v1.status == .ok)
+            #expect(try v1.resource().descendant("reasonCode", "text")?.value == "Clinical Review")
+            #expect(try v1.resource().string("status") == "booked")
+        }
+    }
+
+    @Test("a change by the domain wins over what was written: an AppointmentResponse accepting a proposal")
+    func domainChangeWins() async throws {
+        let f = try await GatewayFixture()
+        let body = Self.reasoned.replacingOccurrences(of: "SLOT", with: GatewayFixture.slot("10:00"))
+            .replacingOccurrences(of: #""status":"booked""#, with: #""status":"pending""#)
+            .replacingOccurrences(of: #""status":"accepted""#, with: #""status":"needs-action""#)
+        try await f.app.test(.live) { client in
+            let created = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: ByteBuffer(string: body))
+            #expect(created.status == .created, "\(created.text)")
+            let id = try #require(try created.resource().resourceID)
+            let answer = #"""
+                {"resourceType":"AppointmentResponse","appointment":{"reference":"Appointment/ID"},
+                 "actor":{"reference":"Patient/p1"},"participantStatus":"accepted"}
+                """#.replacingOccurrences(of: "ID", with: id)
+            let r = try await client.execute(
+                uri: "/fhir/AppointmentResponse", method: .post, headers: jsonHeaders, body: ByteBuffer(string: answer))
+            #expect(r.status == .created, "\(r.text)")
+            let read = try await client.execute(uri: "/fhir/Appointment/\(id)", method: .get).resource()
+            #expect(read.string("status") == "booked")
+            #expect(read.descendant("participant", "status")?.value == "accepted")
+            // What the domain did not touch is still as written.
+            #expect(read.descendant("reasonCode", "text")?.value == "Clinical Review")
+        }
+    }
+
+    @Test("delete frees the slot, reads answer 410, the history keeps the versions, If-Match guards it")
+    func delete() async throws {
+        let f = try await GatewayFixture()
+        let slot = GatewayFixture.slot("11:00")
+        try await f.app.test(.live) { client in
+            let created = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders,
+                body: ByteBuffer(string: GatewayFixture.appointmentJSON(slot: slot, identifier: "DEL-1")))
+            #expect(created.status == .created)
+            let id = try #require(try created.resource().resourceID)
+            let wrong = try await client.execute(
+                uri: "/fhir/Appointment/\(id)", method: .delete, headers: [.ifMatch: "W/\"9\""])
+            #expect(wrong.status == .preconditionFailed)
+            let slotBefore = try await client.execute(uri: "/fhir/Slot/\(slot)", method: .get).resource()
+            #expect(slotBefore.string("status") == "busy")
+
+            let deleted = try await client.execute(
+                uri: "/fhir/Appointment/\(id)", method: .delete, headers: [.ifMatch: "W/\"1\""])
+            #expect(deleted.status == .noContent)
+            #expect(try await client.execute(uri: "/fhir/Appointment/\(id)", method: .get).status == .gone)
+            #expect(
+                try await client.execute(uri: "/fhir/Slot/\(slot)", method: .get).resource().string("status") == "free")
+            let search = try await client.execute(uri: "/fhir/Appointment?identifier=urn:cup%7CDEL-1", method: .get)
+            #expect(BundleResource(try search.resource())?.total == 0)
+            let history = try #require(
+                BundleResource(
+                    try await client.execute(uri: "/fhir/Appointment/\(id)/_history", method: .get).resource()))
+            #expect(history.entries.count == 2)
+            #expect(history.entries.first?.request?.method == "DELETE")
+            #expect(try await client.execute(uri: "/fhir/Appointment/\(id)/_history/1", method: .get).status == .ok)
+            // Deleting again, or what never existed, is not an error.
+            #expect(try await client.execute(uri: "/fhir/Appointment/\(id)", method: .delete).status == .noContent)
+            #expect(try await client.execute(uri: "/fhir/Appointment/nope", method: .delete).status == .noContent)
+            // The identifier is free again: a new booking with it is a new appointment.
+            let again = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders,
+                body: ByteBuffer(string: GatewayFixture.appointmentJSON(slot: slot, identifier: "DEL-1")))
+            #expect(again.status == .created)
+            #expect(try again.resource().resourceID != id)
+        }
+    }
+
+    @Test("JSON Patch changes the comment and keeps the rest; a patch that breaks the resource changes nothing")
+    func patch() async throws {
+        let f = try await GatewayFixture()
+        let body = Self.reasoned.replacingOccurrences(of: "SLOT", with: GatewayFixture.slot("12:00"))
+        try await f.app.test(.live) { client in
+            let created = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: ByteBuffer(string: body))
+            let id = try #require(try created.resource().resourceID)
+            let patchHeaders: HTTPFields = [.contentType: "application/json-patch+json", .ifMatch: "W/\"1\""]
+            let patched = try await client.execute(
+                uri: "/fhir/Appointment/\(id)", method: .patch, headers: patchHeaders,
+                body: ByteBuffer(string: #"[{"op":"replace","path":"/comment","value":"fasting"}]"#))
+            #expect(patched.status == .ok, "\(patched.text)")
+            let p = try patched.resource()
+            #expect(p.string("comment") == "fasting")
+            #expect(p.descendant("reasonCode", "text")?.value == "Clinical Review")
+            #expect(p.descendant("meta", "versionId")?.value == "2")
+            let stale = try await client.execute(
+                uri: "/fhir/Appointment/\(id)", method: .patch, headers: patchHeaders,
+                body: ByteBuffer(string: #"[{"op":"replace","path":"/comment","value":"x"}]"#))
+            #expect(stale.status == .preconditionFailed)
+            let broken = try await client.execute(
+                uri: "/fhir/Appointment/\(id)", method: .patch,
+                headers: [.contentType: "application/json-patch+json"],
+                body: ByteBuffer(string: #"[{"op":"remove","path":"/participant"}]"#))
+            #expect(broken.status.code >= 400 && broken.status.code < 500)
+            let read = try await client.execute(uri: "/fhir/Appointment/\(id)", method: .get).resource()
+            #expect(read.string("comment") == "fasting")
+            #expect(read.descendant("meta", "versionId")?.value == "2")
+        }
+    }
+
+    @Test("an appointment of resources this gateway does not schedule is recorded; one of a scheduled resource is not")
+    func unscheduled() async throws {
+        let f = try await GatewayFixture()
+        @Sendable func body(_ practitioner: String) -> String {
+            #"{"resourceType":"Appointment","status":"booked","start":"2026-06-03T09:00:00Z","end":"2026-06-03T09:30:00Z","participant":[{"actor":{"reference":"Patient/p1"},"status":"accepted"},{"actor":{"reference":"Practitioner/\#(practitioner)"},"status":"accepted"}]}"#
+        }
+        try await f.app.test(.live) { client in
+            let outside = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders,
+                body: ByteBuffer(string: body("elsewhere")))
+            #expect(outside.status == .created, "\(outside.text)")
+            // Dr Rossi's schedule is slot-based: a booking around the slots is refused.
+            let rossi = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: ByteBuffer(string: body("rossi")))
+            #expect(rossi.status == .unprocessableContent)
+        }
+    }
+}
