@@ -41,6 +41,12 @@ public enum ExtensionCatalog {
             valueType: nil,
             parts: [("reason", "string", "1", 1), ("cause", "string", "1", 0), ("flaggedAt", "dateTime", "1", 1)]),
         Definition(
+            id: "schedule-time-zone", title: "IANA time zone the schedule's availability is expanded in",
+            contexts: ["Schedule"], valueType: "code", parts: []),
+        Definition(
+            id: "booking-mode", title: "How the schedule is booked: appointments (no availability set-up) or full",
+            contexts: ["Schedule"], valueType: "code", parts: []),
+        Definition(
             id: "availability-rule", title: "An availability rule of the schedule", contexts: ["Schedule"],
             valueType: nil,
             parts: [

@@ -17,6 +17,10 @@ public enum ProjectExtension {
     public static let availabilityException = base + "availability-exception"
     /// Appointment: when a hold placed by $hold expires (instant).
     public static let holdExpiry = base + "hold-expiry"
+    /// Schedule: the IANA time zone its availability is expanded in (code, e.g. `Europe/Rome`).
+    public static let scheduleTimeZone = base + "schedule-time-zone"
+    /// Schedule: how it is booked (code: `appointments` without availability set-up, `full` slot-based).
+    public static let bookingMode = base + "booking-mode"
     /// Schedule: shared with a regional booking centre (mode, cupSystem, releaseHours).
     public static let agendaSharing = base + "agenda-sharing"
     /// Appointment: the e-prescription's priority class (code U | B | D | P).

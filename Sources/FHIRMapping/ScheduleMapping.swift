@@ -16,8 +16,37 @@ public enum ScheduleMapping {
                 display: resources[id]?.name)
         }
         r.comment = schedule.comment
+        r.element.children.append(codeExtension(ProjectExtension.scheduleTimeZone, schedule.timeZone))
+        if let mode = schedule.mode {
+            r.element.children.append(codeExtension(ProjectExtension.bookingMode, mode.rawValue))
+        }
         if let sharing = schedule.sharing { r.element.children.append(sharingExtension(sharing)) }
         return r
+    }
+
+    static func codeExtension(_ url: String, _ value: String) -> Element {
+        Element(
+            name: "extension", type: "Extension",
+            children: [
+                Element(name: "url", type: "uri", value: url), Element(name: "value", type: "code", value: value),
+            ])
+    }
+
+    /// The time zone and booking mode a Schedule resource asks for (nil where it does not say).
+    public static func zoneAndMode(_ element: Element) throws(AppointmentMapping.Problem) -> (
+        zone: String?, mode: BookingMode?
+    ) {
+        let zone = element.extensions(url: ProjectExtension.scheduleTimeZone).first?.child("value")?.value
+        var mode: BookingMode?
+        if let e = element.extensions(url: ProjectExtension.bookingMode).first {
+            guard let m = e.child("value")?.value.flatMap(BookingMode.init(rawValue:)) else {
+                throw AppointmentMapping.Problem(
+                    expression: "Schedule.extension('\(ProjectExtension.bookingMode)')",
+                    message: "booking-mode is appointments or full")
+            }
+            mode = m
+        }
+        return (zone, mode)
     }
 
     /// The `agenda-sharing` extension of a shared schedule.

@@ -27,9 +27,12 @@ public struct WrittenForm: Sendable, Hashable {
         self.domainVersion = domainVersion
     }
 
-    /// Elements the domain fills in for resources it created itself (`created`: the booking time) but does not
-    /// add to a resource a client wrote without them.
-    public static let filledOnlyWithoutWrittenForm: Set<String> = ["created"]
+    /// Defaults the domain shows on resources it created itself (`created`: the booking time; a schedule's
+    /// `active`, time zone and mode) but does not add to a resource a client wrote without them.
+    public static let filledOnlyWithoutWrittenForm: Set<String> = [
+        "created", "active", "extension|\(ProjectExtension.scheduleTimeZone)",
+        "extension|\(ProjectExtension.bookingMode)",
+    ]
 
     /// The resource to serve: `current` (the domain's rendering now) completed with what the client wrote.
     public func merged(with current: Element) -> Element {
@@ -56,6 +59,8 @@ public struct WrittenForm: Sendable, Hashable {
                 if !meta.isEmpty { out.append(meta) }
             case _ where Self.filledOnlyWithoutWrittenForm.contains(k) && client.items[k] == nil:
                 continue
+            case "participant":
+                out += Self.participants(now: n, then: then.items[k] ?? [], written: client.items[k] ?? [])
             default:
                 let w = client.items[k] ?? []
                 out += n == (then.items[k] ?? []) && !w.isEmpty ? w : n
@@ -64,6 +69,25 @@ public struct WrittenForm: Sendable, Hashable {
         var result = current
         result.children = out
         return result
+    }
+
+    /// Participants are the domain's (it books them), matched by actor reference with the written ones: each
+    /// field follows the same rule as a top-level element; written participants without a reference (a type or
+    /// a display only) follow.
+    static func participants(now: [Element], then: [Element], written: [Element]) -> [Element] {
+        func reference(_ p: Element) -> String? { p.descendant("actor", "reference")?.value }
+        var out: [Element] = now.map { p in
+            guard let r = reference(p), let w = written.first(where: { reference($0) == r }) else { return p }
+            let t = then.first { reference($0) == r } ?? Element(name: p.name, type: p.type)
+            var merged = WrittenForm(written: w, mapped: t, domainVersion: 0).merged(with: p)
+            // The actor's display and identifier are the client's while the reference stays.
+            if let wa = w.child("actor"), let pa = p.child("actor"), wa.string("reference") == pa.string("reference") {
+                merged.setChildren("actor", [wa])
+            }
+            return merged
+        }
+        out += written.filter { reference($0) == nil }
+        return out
     }
 
     /// Top-level children by key (extensions keyed by URL), in first-seen order.

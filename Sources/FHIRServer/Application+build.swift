@@ -24,6 +24,7 @@ public func buildRouter(services: GatewayServices, base: ServerBase) -> Router<B
     HealthRoute().register(on: router)
     SlotInteractions(services: services, base: base).register(on: router, catalog: catalog)
     ScheduleInteractions(services: services, base: base).register(on: router, catalog: catalog)
+    ScheduleWriteInteractions(services: services, base: base).register(on: router, catalog: catalog)
     AppointmentReadInteractions(services: services, base: base).register(on: router, catalog: catalog)
     SchedulingOperations(services: services, base: base).register(on: router, catalog: catalog)
     AppointmentWriteInteractions(services: services, base: base).register(on: router, catalog: catalog)

@@ -182,7 +182,9 @@ struct AppointmentWriteInteractions {
             if !wanted.serviceTypes.isEmpty { a.serviceTypes = wanted.serviceTypes }
             a.specialties = wanted.specialties
             a.appointmentTypes = wanted.appointmentTypes
-            a.identifiers = wanted.identifiers
+            // The identifiers link the appointment to other systems (a CUP's booking id): leaving them out of an
+            // update keeps them; giving them replaces them.
+            if !wanted.identifiers.isEmpty { a.identifiers = wanted.identifiers }
             a.participants = a.participants.map { p in
                 var q = p
                 q.required = wanted.participants.first { $0.actor == p.actor }?.required ?? p.required

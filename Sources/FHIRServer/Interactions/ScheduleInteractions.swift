@@ -1,10 +1,11 @@
 import Booking
+import DocumentStore
 import FHIRMapping
 import FHIRModel
 import Foundation
 import Hummingbird
 
-/// Schedule read and search.
+/// Schedule read, vread, history and search (writes: ``ScheduleWriteInteractions``).
 struct ScheduleInteractions {
     let services: GatewayServices
     let base: ServerBase
@@ -17,16 +18,18 @@ struct ScheduleInteractions {
         .init(name: "active", type: "token", documentation: "true | false"),
         .init(name: "service-type", type: "token", documentation: "[system|]code"),
         .init(name: "specialty", type: "token", documentation: "[system|]code"),
+        .init(name: "identifier", type: "token", documentation: "[system|]value as written; :not"),
+        .init(name: "service-category", type: "token", documentation: "[system|]code as written; :text; :not"),
+        .init(
+            name: "date", type: "date",
+            documentation: "on the planning horizon (as written); prefixes eq ne gt lt ge le sa eb ap"),
         .init(name: "_id", type: "token", documentation: "schedule id"),
     ]
 
+    var forms: WrittenForms { WrittenForms(services: services) }
+
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
-        catalog.add("Schedule", interaction: "read")
-        catalog.add("Schedule", interaction: "search-type")
-        catalog.add("Schedule", interaction: "update")
-        router.put("/fhir/Schedule/:id") { request, context in
-            try await update(request, id: try context.parameters.require("id"))
-        }
+        for i in ["read", "vread", "history-instance", "search-type"] { catalog.add("Schedule", interaction: i) }
         catalog.add("Schedule", searchParameters: Self.searchParameters)
         router.get("/fhir/Schedule/:id") { request, context in
             let negotiation = try Negotiation.response(for: request)
@@ -34,17 +37,83 @@ struct ScheduleInteractions {
             guard let schedule = try await services.store.schedule(id: id) else {
                 throw FHIRError(.notFound, code: "not-found", "Schedule/\(id) not found")
             }
-            return services.responses.resource(try await resource(schedule).element, negotiation: negotiation)
+            let document = try await services.documents.current(type: WrittenForms.documentType("Schedule"), id: id)
+            if document?.deleted == true { throw FHIRError(.gone, code: "deleted", "Schedule/\(id) was deleted") }
+            if let v = document?.version, request.headers[.ifNoneMatch] == "W/\"\(v)\"" {
+                return Response(status: .notModified)
+            }
+            let served = try forms.completed(try await resource(schedule).element, document: document)
+            return services.responses.resource(served, negotiation: negotiation)
+        }
+        router.get("/fhir/Schedule/:id/_history/:vid") { request, context in
+            let negotiation = try Negotiation.response(for: request)
+            let id = try context.parameters.require("id")
+            let vid = try context.parameters.require("vid")
+            guard let version = Int(vid),
+                let d = try await services.documents.version(
+                    type: WrittenForms.documentType("Schedule"), id: id, version: version)
+            else { throw FHIRError(.notFound, code: "not-found", "Schedule/\(id)/_history/\(vid) not found") }
+            if d.deleted { throw FHIRError(.gone, code: "deleted", "Schedule/\(id)/_history/\(vid) is its deletion") }
+            return services.responses.resource(try asWritten(d), negotiation: negotiation)
+        }
+        router.get("/fhir/Schedule/:id/_history") { request, context in
+            let negotiation = try Negotiation.response(for: request)
+            let id = try context.parameters.require("id")
+            let docs = try await services.documents.history(
+                type: WrittenForms.documentType("Schedule"), id: id, since: nil, limit: Int.max)
+            let schedule = try await services.store.schedule(id: id)
+            guard !docs.isEmpty || schedule != nil else {
+                throw FHIRError(.notFound, code: "not-found", "Schedule/\(id) not found")
+            }
+            var bundle = BundleResource()
+            bundle.type = "history"
+            bundle.total = docs.count
+            bundle.entries = try docs.map { d in
+                HistoryInteractions.entry(
+                    .init(
+                        type: "Schedule", id: id, version: d.version, at: d.lastUpdated,
+                        resource: d.deleted ? nil : try asWritten(d), deleted: d.deleted), baseURL: baseURL)
+            }
+            return services.responses.resource(bundle.element, negotiation: negotiation)
         }
         router.get("/fhir/Schedule") { request, _ in
             let negotiation = try Negotiation.response(for: request)
             let search = try SearchRequest(query: request.uri.query, strict: request.prefersStrictHandling)
-            let warnings = try search.unsupported(Set(Self.searchParameters.map(\.name)))
+            let warnings = try search.unsupported(
+                Set(Self.searchParameters.map(\.name)),
+                perParameter: ["identifier": ["not"], "service-category": ["text", "not"]])
             let result = try ResultParameters(search, sortable: ["_id"])
+            let dates = try search.values("date").flatMap(\.values).map { v throws(FHIRError) in
+                try DateSearchValue(v)
+            }
+            var written: [(ids: Set<String>, negated: Bool)] = []
+            for name in ["identifier", "service-category"] {
+                for p in search.values(name) {
+                    written.append((try await forms.ids("Schedule", parameter: p), p.modifier == "not"))
+                }
+            }
             let resources = Dictionary(uniqueKeysWithValues: try await services.store.resources().map { ($0.id, $0) })
+            let schedules = try await services.store.schedules()
+            let documents = try await forms.documents("Schedule", ids: schedules.map(\.id))
             var matches: [Element] = []
-            for s in try await services.store.schedules() where try accepts(s, search, resources) {
-                matches.append(ScheduleMapping.resource(s, resources: resources).element)
+            for s in schedules where documents[s.id]?.deleted != true {
+                guard try accepts(s, search, resources) else { continue }
+                guard written.allSatisfy({ $0.ids.contains(s.id) != $0.negated }) else { continue }
+                let served = try forms.completed(
+                    ScheduleMapping.resource(s, resources: resources).element, document: documents[s.id])
+                if !dates.isEmpty {
+                    // `date`: the planning horizon (an open end is unbounded).
+                    guard let horizon = served.child("planningHorizon") else { continue }
+                    let start = horizon.string("start").flatMap { try? DateSearchValue($0).lower } ?? .distantPast
+                    let end = horizon.string("end").flatMap { try? DateSearchValue($0).upper } ?? .distantFuture
+                    // R4: "Schedules that have a period that contains this date": eq is containment of the value.
+                    guard
+                        dates.allSatisfy({ d in
+                            d.prefix == "eq" ? start <= d.lower && end >= d.upper : d.matches(start: start, end: end)
+                        })
+                    else { continue }
+                }
+                matches.append(served)
             }
             let includes = try IncludeRequest(search, searchedType: "Schedule")
             let bundle = try await SearchsetBuilder(baseURL: baseURL, type: "Schedule", request: request).bundle(
@@ -55,76 +124,12 @@ struct ScheduleInteractions {
         }
     }
 
-    /// Replaces a schedule's availability from its extensions: rules and exceptions not in the body are deleted,
-    /// the others saved; appointments left outside the new availability are flagged (never deleted). Active,
-    /// comment, service types and specialties are updated too; actors must stay the same.
-    func update(_ request: Request, id: String) async throws -> Response {
-        let negotiation = try Negotiation.response(for: request)
-        let element = try await services.responses.readBody(request, maxBytes: services.maxBodyBytes)
-        guard let incoming = ScheduleResource(element), incoming.id == id else {
-            throw FHIRError(.badRequest, code: "invalid", "the body must be the Schedule with the URL's id")
-        }
-        guard var schedule = try await services.store.schedule(id: id) else {
-            throw FHIRError(
-                .methodNotAllowed, code: "not-supported",
-                "schedules are created by the operator, not by update-as-create")
-        }
-        schedule.active = incoming.active ?? schedule.active
-        schedule.comment = incoming.comment
-        schedule.serviceTypes = incoming.serviceTypes.map {
-            Code(system: $0.system, code: $0.code ?? "", display: $0.display)
-        }
-        schedule.specialties = incoming.specialties.map {
-            Code(system: $0.system, code: $0.code ?? "", display: $0.display)
-        }
-        do {
-            schedule.sharing = try ScheduleMapping.sharing(element)
-        } catch {
-            throw FHIRError(.unprocessableContent, code: "invalid", error.message, expression: [error.expression])
-        }
-        var rules: [AvailabilityRule] = []
-        var exceptions: [AvailabilityException] = []
-        do {
-            for (i, e) in element.extensions(url: ProjectExtension.availabilityRule).enumerated() {
-                rules.append(try AvailabilityMapping.rule(from: e, scheduleID: id, path: "Schedule.extension[\(i)]"))
-            }
-            for (i, e) in element.extensions(url: ProjectExtension.availabilityException).enumerated() {
-                exceptions.append(
-                    try AvailabilityMapping.exception(
-                        from: e, scheduleID: id, template: rules.first, path: "Schedule.extension[\(i)]"))
-            }
-        } catch {
-            throw FHIRError(.unprocessableContent, code: "invalid", error.message, expression: [error.expression])
-        }
-        // Everything is validated before anything is written, and new rules are saved before old ones are
-        // deleted, so a bad body changes nothing and a good one never leaves the schedule without its rules.
-        var problems = rules.flatMap { r in r.problems.map { "rule \(r.id): \($0)" } }
-        problems += exceptions.flatMap { e in e.problems.map { "exception \(e.id): \($0)" } }
-        for e in exceptions {
-            if case .resource(let rid) = e.scope, !schedule.resourceIDs.contains(rid) {
-                problems.append("exception \(e.id): resource \(rid) is not one of this schedule's")
-            }
-        }
-        guard problems.isEmpty else {
-            throw FHIRError(
-                .unprocessableContent, code: "business-rule", problems.joined(separator: "; "),
-                expression: ["Schedule.extension"])
-        }
-        let booking = services.booking
-        try await booking.saveSchedule(schedule)
-        for r in rules { try await booking.saveRule(r) }
-        for e in exceptions { try await booking.saveException(e) }
-        let keepRules = Set(rules.map(\.id))
-        for old in try await services.store.rules(scheduleID: id) where !keepRules.contains(old.id) {
-            try await booking.deleteRule(id: old.id)
-        }
-        let keepExceptions = Set(exceptions.map(\.id))
-        for old in try await services.store.exceptions() where !keepExceptions.contains(old.id) {
-            if case .schedule(id) = old.scope { try await booking.deleteException(id: old.id) }
-        }
-        return services.responses.written(
-            try await resource(schedule).element, status: .ok, negotiation: negotiation, location: nil, request: request
-        )
+    /// A stored version as it was served when written.
+    func asWritten(_ d: StoredDocument) throws -> Element {
+        let form = try forms.decode(d.body)
+        var mapped = form.mapped
+        mapped.setPrimitive("id", type: "id", d.id)
+        return try forms.completed(mapped, document: d)
     }
 
     /// The Schedule with its availability rules and exceptions as extensions.

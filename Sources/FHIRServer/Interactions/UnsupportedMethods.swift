@@ -9,16 +9,14 @@ struct UnsupportedMethods {
             throw FHIRError(
                 .methodNotAllowed, code: "not-supported", "\(request.method) is not supported on \(request.uri.path)")
         }
-        for path in ["/fhir/Slot/:id", "/fhir/Schedule/:id"] {
-            for method in [HTTPRequest.Method.post, .delete, .patch] {
-                router.on(RouterPath(path), method: method, use: refuse)
-            }
+        for method in [HTTPRequest.Method.post, .delete, .patch, .put] {
+            router.on("/fhir/Slot/:id", method: method, use: refuse)
+            router.on("/fhir/Slot", method: method, use: refuse)
         }
-        router.on("/fhir/Slot/:id", method: .put, use: refuse)
-        for path in ["/fhir/Slot", "/fhir/Schedule"] {
-            for method in [HTTPRequest.Method.post, .put, .delete, .patch] {
-                router.on(RouterPath(path), method: method, use: refuse)
-            }
+        router.on("/fhir/Schedule/:id", method: .post, use: refuse)
+        router.on("/fhir/Schedule/:id", method: .patch, use: refuse)
+        for method in [HTTPRequest.Method.put, .delete, .patch] {
+            router.on("/fhir/Schedule", method: method, use: refuse)
         }
         router.on("/fhir/Appointment", method: .delete, use: refuse)
         router.on("/fhir/Appointment", method: .put, use: refuse)

@@ -75,6 +75,30 @@ struct WrittenForms: Sendable {
         return nil
     }
 
+    /// Types whose FHIR versions are their written forms' versions (the domain keeps no versions of them).
+    static let versionedByForm: Set<String> = ["Schedule"]
+
+    /// The current documents (deleted markers included) of `ids`, by id.
+    func documents(_ type: String, ids: [String]) async throws -> [String: StoredDocument] {
+        var out: [String: StoredDocument] = [:]
+        for d in try await services.documents.current(type: Self.documentType(type), ids: ids) { out[d.id] = d }
+        return out
+    }
+
+    /// `resource` completed with the written form in `document`; for types versioned by their written forms,
+    /// `meta.versionId` and `meta.lastUpdated` are the document's.
+    func completed(_ resource: Element, document: StoredDocument?) throws -> Element {
+        guard let document, !document.deleted else { return resource }
+        var r = try decode(document.body).merged(with: resource)
+        if Self.versionedByForm.contains(resource.type) {
+            var meta = r.child("meta") ?? Element(name: "meta", type: "Meta")
+            meta.setPrimitive("versionId", type: "id", String(document.version))
+            meta.setPrimitive("lastUpdated", type: "instant", instantText(document.lastUpdated))
+            r.setChildren("meta", [meta])
+        }
+        return r
+    }
+
     /// `resources` completed with their current written forms (booking types only; others pass through).
     func render(_ resources: [Element]) async throws -> [Element] {
         var ids: [String: [String]] = [:]
@@ -82,15 +106,11 @@ struct WrittenForms: Sendable {
             if let id = r.resourceID { ids[r.type, default: []].append(id) }
         }
         guard !ids.isEmpty else { return resources }
-        var forms: [String: WrittenForm] = [:]
-        for (type, list) in ids {
-            for d in try await services.documents.current(type: Self.documentType(type), ids: list) where !d.deleted {
-                forms["\(type)/\(d.id)"] = try decode(d.body)
-            }
-        }
-        return resources.map { r in
-            guard let id = r.resourceID, let f = forms["\(r.type)/\(id)"] else { return r }
-            return f.merged(with: r)
+        var docs: [String: [String: StoredDocument]] = [:]
+        for (type, list) in ids { docs[type] = try await documents(type, ids: list) }
+        return try resources.map { r in
+            guard let id = r.resourceID else { return r }
+            return try completed(r, document: docs[r.type]?[id])
         }
     }
 
