@@ -69,6 +69,12 @@ extension SQLiteBookingStore {
                     return (existing, false)
                 }
             }
+            if try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM appointment WHERE id = ?"), arguments: [a.id]) == true
+            {
+                throw BookingError.invalid(
+                    kind: "appointment", problems: ["id \(a.id) is taken (a deleted appointment keeps its history)"])
+            }
             try self.checkVersions(db, command.availabilityVersions)
             if let holdID = command.holdID {
                 guard

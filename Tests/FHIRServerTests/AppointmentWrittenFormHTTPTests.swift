@@ -53,6 +53,41 @@ struct AppointmentWrittenFormHTTPTests {
         }
     }
 
+    @Test("update as create keeps the client's id: Appointment/example, then the official AppointmentResponse on it")
+    func updateAsCreate() async throws {
+        let f = try await GatewayFixture()
+        let appointment = Conformance.bytes(Conformance.examplesJSON.appendingPathComponent("Appointment-example.json"))
+        let response = Conformance.bytes(
+            Conformance.examplesJSON.appendingPathComponent("AppointmentResponse-example.json"))
+        let original = try Self.codec.read(response, format: .json)
+        try await f.app.test(.live) { client in
+            let put = try await client.execute(
+                uri: "/fhir/Appointment/example", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(bytes: appointment))
+            #expect(put.status == .created, "\(put.text.prefix(300))")
+            #expect(put.headers[.location]?.hasSuffix("/Appointment/example/_history/1") == true)
+            let again = try await client.execute(
+                uri: "/fhir/Appointment/example", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(bytes: appointment))
+            #expect(again.status == .ok)
+            let answer = try await client.execute(
+                uri: "/fhir/AppointmentResponse", method: .post, headers: jsonHeaders, body: ByteBuffer(bytes: response)
+            )
+            #expect(answer.status == .created, "\(answer.text.prefix(300))")
+            let back = try answer.resource()
+            #expect(
+                Self.withoutIDAndMeta(back) == Self.withoutIDAndMeta(original), "\(Self.differences(back, original))")
+            let metadata = try await client.execute(uri: "/fhir/metadata", method: .get).resource()
+            let rest = try #require(metadata.child("rest"))
+            let appointments = try #require(
+                rest.children(named: "resource").first { $0.string("type") == "Appointment" })
+            #expect(appointments.string("updateCreate") == "true")
+            #expect(appointments.children(named: "searchInclude").contains { $0.value == "Appointment:patient" })
+            let patients = try #require(rest.children(named: "resource").first { $0.string("type") == "Patient" })
+            #expect(patients.string("conditionalDelete") == "multiple")
+        }
+    }
+
     static let reasoned = #"""
         {"resourceType":"Appointment","status":"booked",
          "text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">Controllo</div>"},

@@ -94,14 +94,18 @@ struct DirectoryHTTPTests {
                 body: json(Self.patient))
             #expect(single.status == .ok && single.headers[.eTag] == "W/\"2\"")
             #expect(
-                try await client.execute(uri: "/fhir/Patient?name=bianco", method: .delete).status
-                    == .preconditionFailed)
-            #expect(
                 try await client.execute(uri: "/fhir/Patient?identifier=urn:cf%7CBNCLGU85", method: .delete).status
                     == .noContent)
             let left = try #require(
                 BundleResource(try await client.execute(uri: "/fhir/Patient", method: .get).resource()))
             #expect(left.total == 1)
+            // conditionalDelete = multiple: every match goes, in one transaction.
+            _ = try await client.execute(uri: "/fhir/Patient", method: .post, headers: jsonHeaders, body: json(other))
+            #expect(
+                try await client.execute(uri: "/fhir/Patient?name=bianco", method: .delete).status == .noContent)
+            let none = try #require(
+                BundleResource(try await client.execute(uri: "/fhir/Patient", method: .get).resource()))
+            #expect(none.total == 0)
         }
     }
 

@@ -23,6 +23,8 @@ public struct BookingRequest: Sendable {
     public var referral: Referral?
     /// A hold to consume (its claims must be exactly this request's).
     public var holdID: String?
+    /// The appointment's id when the client chooses it (an update that creates); nil: a new one.
+    public var appointmentID: String?
     /// The participants' resources are not scheduled by this gateway (no schedule of theirs): the appointment
     /// is recorded with its interval and takes no capacity. Callers set it only after checking that none of
     /// the participants is a bookable resource, so that scheduled resources are never booked around their rules.
@@ -96,7 +98,8 @@ extension BookingService {
             let plan = try await plan(request)
             let now = clock.now()
             var appointment = Appointment(
-                id: Self.newID(), status: request.status, slotIDs: request.slotIDs, scheduleIDs: plan.scheduleIDs,
+                id: request.appointmentID ?? Self.newID(), status: request.status, slotIDs: request.slotIDs,
+                scheduleIDs: plan.scheduleIDs,
                 start: plan.start, end: plan.end, participants: request.participants,
                 serviceTypes: request.serviceTypes.isEmpty
                     ? Array(Set(plan.slots.flatMap(\.serviceTypes))) : request.serviceTypes,

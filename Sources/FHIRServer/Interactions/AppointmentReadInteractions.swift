@@ -42,6 +42,7 @@ struct AppointmentReadInteractions {
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         for i in ["read", "vread", "history-instance", "search-type"] { catalog.add("Appointment", interaction: i) }
+        catalog.set("Appointment", "readHistory", "true")
         catalog.add("Appointment", searchParameters: Self.searchParameters)
         router.get("/fhir/Appointment/:id") { request, context in
             let negotiation = try Negotiation.response(for: request)

@@ -18,6 +18,7 @@ struct AppointmentWriteInteractions {
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         for i in ["create", "update", "patch", "delete"] { catalog.add("Appointment", interaction: i) }
+        catalog.set("Appointment", "updateCreate", "true")
         router.post("/fhir/Appointment") { request, _ in try await create(request) }
         router.put("/fhir/Appointment/:id") { request, context in
             let negotiation = try Negotiation.response(for: request)
@@ -44,17 +45,26 @@ struct AppointmentWriteInteractions {
 
     /// Books (or records) the Appointment in `element` and keeps its written form; `created` is false when an
     /// idempotent repeat found the existing appointment. Returns the resource as served.
-    func create(_ element: Element) async throws -> (appointment: Appointment, created: Bool, body: Element) {
+    /// - Parameter id: the client's id (update-as-create); nil for a server-assigned one.
+    func create(_ element: Element, id: String? = nil) async throws -> (
+        appointment: Appointment, created: Bool, body: Element
+    ) {
         guard let resource = AppointmentResource(element) else {
             throw FHIRError(.badRequest, code: "invalid", "the body is a \(element.type), not an Appointment")
         }
         var booking = try AppointmentMapping.bookingRequest(resource)
+        booking.appointmentID = id
         try await validate(element, slotIDs: booking.slotIDs)
         if booking.slotIDs.isEmpty {
             booking.scheduleIDs = try await appointmentSchedules(for: booking.participants)
             booking.unscheduled = booking.scheduleIDs.isEmpty
         }
         let (appointment, created) = try await services.booking.book(booking)
+        if let id, appointment.id != id {
+            throw FHIRError(
+                .conflict, code: "duplicate",
+                "the identifier or request id belongs to Appointment/\(appointment.id), not Appointment/\(id)")
+        }
         let mapped = AppointmentMapping.resource(appointment).element
         guard created else { return (appointment, false, try await forms.render(mapped)) }
         let form = WrittenForm(written: element, mapped: mapped, domainVersion: appointment.version)
@@ -114,9 +124,14 @@ struct AppointmentWriteInteractions {
                 .badRequest, code: "invalid", "the body's id must equal the URL's id", expression: ["Appointment.id"])
         }
         guard var current = try await services.store.appointment(id: id), current.deletedAt == nil else {
-            throw FHIRError(
-                .methodNotAllowed, code: "not-supported",
-                "appointments are created with POST (update-as-create is not allowed)")
+            // Update as create: the client chose the id (an EHR keeping its own ids).
+            if request.headers[.ifMatch] != nil {
+                throw FHIRError(.preconditionFailed, code: "conflict", "If-Match on an appointment that does not exist")
+            }
+            let (appointment, created, body) = try await create(element, id: id)
+            return services.responses.written(
+                body, status: created ? .created : .ok, negotiation: negotiation,
+                location: "\(baseURL)/Appointment/\(appointment.id)/_history/\(appointment.version)", request: request)
         }
         if let ifMatch = request.headers[.ifMatch] {
             guard ifMatch == "W/\"\(current.version)\"" || ifMatch == "\"\(current.version)\"" else {

@@ -52,6 +52,10 @@ struct DirectoryInteractions {
                 catalog.add(type, interaction: i)
             }
             catalog.add(type, searchParameters: Self.searchParameters(type))
+            for flag in ["readHistory", "updateCreate", "conditionalCreate", "conditionalUpdate"] {
+                catalog.set(type, flag, "true")
+            }
+            catalog.set(type, "conditionalDelete", "multiple")
             let path = "/fhir/\(type)"
             router.get(RouterPath("\(path)/:id")) { request, context in
                 try await read(request, type, try context.parameters.require("id"))
@@ -359,23 +363,25 @@ struct DirectoryInteractions {
         return Response(status: .noContent)
     }
 
+    static let maxConditionalDeletes = 100
+
     func conditionalDelete(_ request: Request, _ type: String) async throws -> Response {
         let search = try SearchRequest(query: request.uri.query, strict: true)
         guard !search.parameters.isEmpty else {
             throw FHIRError(.badRequest, code: "invalid", "a conditional delete needs search parameters")
         }
         let found = try await conditionMatches(type, search)
-        if found.count > 1 {
+        // Multiple deletes (CapabilityStatement conditionalDelete = multiple), all in one transaction; a condition
+        // matching more than `maxConditionalDeletes` is refused as too broad rather than emptying a table.
+        if found.count > Self.maxConditionalDeletes {
             throw FHIRError(
                 .preconditionFailed, code: "multiple-matches",
-                "the condition matches \(found.count) resources (single delete only)")
+                "the condition matches \(found.count) resources (at most \(Self.maxConditionalDeletes) are deleted at once)"
+            )
         }
-        if let doc = found.first {
-            _ = try await documents.write([
-                DocumentWrite(
-                    type: type, id: doc.id, kind: .delete(expectedVersion: nil), at: services.booking.clock.now())
-            ])
-        }
+        let now = services.booking.clock.now()
+        _ = try await documents.write(
+            found.map { DocumentWrite(type: type, id: $0.id, kind: .delete(expectedVersion: nil), at: now) })
         return Response(status: .noContent)
     }
 }

@@ -36,6 +36,16 @@ struct MetadataInteraction {
                 Element(name: "interaction", type: "BackboneElement", children: [p("code", "code", $0)])
             }
             if entry.interactions.contains("vread") { r.children.append(p("versioning", "code", "versioned")) }
+            for flag in ["readHistory", "updateCreate", "conditionalCreate", "conditionalUpdate"] {
+                if let v = entry.flags[flag] { r.children.append(p(flag, "boolean", v)) }
+            }
+            if let v = entry.flags["conditionalDelete"] { r.children.append(p("conditionalDelete", "code", v)) }
+            let includes = IncludeRequest.references[type]?.keys.sorted() ?? []
+            r.children += includes.map { p("searchInclude", "string", "\(type):\($0)") }
+            r.children += IncludeRequest.references.filter { IncludeRequest.reverseSources.contains($0.key) }
+                .sorted { $0.key < $1.key }.flatMap { source, params in
+                    params.keys.sorted().map { p("searchRevInclude", "string", "\(source):\($0)") }
+                }
             r.children += entry.searchParameters.map {
                 Element(
                     name: "searchParam", type: "BackboneElement",

@@ -13,6 +13,9 @@ public final class RouteCatalog: Sendable {
         public var interactions: [String] = []
         public var searchParameters: [SearchParameter] = []
         public var operations: [OperationSpec] = []
+        /// CapabilityStatement.rest.resource flags set by the interactions that implement them: `readHistory`,
+        /// `updateCreate`, `conditionalCreate`, `conditionalUpdate`, `conditionalDelete`.
+        public var flags: [String: String] = [:]
     }
 
     private let entries = Mutex<[String: ResourceEntry]>([:])
@@ -34,6 +37,10 @@ public final class RouteCatalog: Sendable {
                 e[type, default: ResourceEntry()].interactions.append(interaction)
             }
         }
+    }
+
+    public func set(_ type: String, _ flag: String, _ value: String) {
+        entries.withLock { e in e[type, default: ResourceEntry()].flags[flag] = value }
     }
 
     public func add(_ type: String, searchParameters: [SearchParameter]) {

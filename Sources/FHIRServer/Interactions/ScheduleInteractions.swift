@@ -30,6 +30,7 @@ struct ScheduleInteractions {
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         for i in ["read", "vread", "history-instance", "search-type"] { catalog.add("Schedule", interaction: i) }
+        catalog.set("Schedule", "readHistory", "true")
         catalog.add("Schedule", searchParameters: Self.searchParameters)
         router.get("/fhir/Schedule/:id") { request, context in
             let negotiation = try Negotiation.response(for: request)

@@ -19,6 +19,7 @@ struct ScheduleWriteInteractions {
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         for i in ["create", "update", "delete"] { catalog.add("Schedule", interaction: i) }
+        catalog.set("Schedule", "updateCreate", "true")
         router.post("/fhir/Schedule") { request, _ in
             let negotiation = try Negotiation.response(for: request)
             let element = try await services.responses.readBody(request, maxBytes: services.maxBodyBytes)
