@@ -27,11 +27,13 @@ public struct WrittenForm: Sendable, Hashable {
         self.domainVersion = domainVersion
     }
 
-    /// Defaults the domain shows on resources it created itself (`created`: the booking time; a schedule's
-    /// `active`, time zone and mode) but does not add to a resource a client wrote without them.
+    /// Defaults and counters the domain shows on resources it made itself (`created`: the booking time; a
+    /// schedule's `active`, time zone and mode; a slot's capacity, places taken and why it is unavailable) but adds
+    /// to a resource a client wrote without them only once they differ from what they were at the write.
     public static let filledOnlyWithoutWrittenForm: Set<String> = [
         "created", "active", "extension|\(ProjectExtension.scheduleTimeZone)",
-        "extension|\(ProjectExtension.bookingMode)",
+        "extension|\(ProjectExtension.bookingMode)", "extension|\(ProjectExtension.slotCapacity)",
+        "extension|\(ProjectExtension.slotBooked)", "extension|\(ProjectExtension.slotUnavailableReason)",
     ]
 
     /// The resource to serve: `current` (the domain's rendering now) completed with what the client wrote.
@@ -58,7 +60,7 @@ public struct WrittenForm: Sendable, Hashable {
                 }
                 if !meta.isEmpty { out.append(meta) }
             case _ where Self.filledOnlyWithoutWrittenForm.contains(k) && client.items[k] == nil:
-                continue
+                if n != (then.items[k] ?? []) { out += n }
             case "participant":
                 out += Self.participants(now: n, then: then.items[k] ?? [], written: client.items[k] ?? [])
             default:

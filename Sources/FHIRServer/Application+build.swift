@@ -25,6 +25,7 @@ public func buildRouter(services: GatewayServices, base: ServerBase) -> Router<B
     SlotInteractions(services: services, base: base).register(on: router, catalog: catalog)
     ScheduleInteractions(services: services, base: base).register(on: router, catalog: catalog)
     ScheduleWriteInteractions(services: services, base: base).register(on: router, catalog: catalog)
+    SlotWriteInteractions(services: services, base: base).register(on: router, catalog: catalog)
     AppointmentReadInteractions(services: services, base: base).register(on: router, catalog: catalog)
     SchedulingOperations(services: services, base: base).register(on: router, catalog: catalog)
     AppointmentWriteInteractions(services: services, base: base).register(on: router, catalog: catalog)

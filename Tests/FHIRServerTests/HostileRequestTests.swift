@@ -48,8 +48,9 @@ struct HostileRequestTests {
         try await f.app.test(.live) { client in
             for (uri, method) in [
                 ("/fhir/Slot/\(GatewayFixture.slot("09:00"))", HTTPRequest.Method.delete),
+                ("/fhir/Slot/\(GatewayFixture.slot("09:00"))", .post),
                 ("/fhir/Schedule/dr-rossi", .post),
-                ("/fhir/Schedule/dr-rossi", .patch), ("/fhir/Slot", .post),
+                ("/fhir/Schedule/dr-rossi", .patch), ("/fhir/Slot", .put),
             ] {
                 let r = try await client.execute(uri: uri, method: method)
                 #expect(r.status == .methodNotAllowed, "\(method) \(uri)")

@@ -37,6 +37,8 @@ public struct AvailabilityException: Sendable, Hashable, Codable, Identifiable {
     /// Yearly repetition (e.g. 25 December, 15 August) of a `days` or `timeRange` span.
     public var yearly: Bool
     public var comment: String?
+    /// True when it closes a Slot a client published as busy (see ``AvailabilityRule/publishedSlot``).
+    public var publishedSlot: Bool?
 
     public init(id: String, scope: Scope, effect: Effect, span: Span, yearly: Bool = false, comment: String? = nil) {
         self.id = id

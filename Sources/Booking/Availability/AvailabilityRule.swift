@@ -90,6 +90,9 @@ public struct AvailabilityRule: Sendable, Hashable, Codable, Identifiable {
     /// Bookings may be made at most this many days ahead; nil: no horizon.
     public var horizonDays: Int?
     public var teleconsultation: TeleconsultationPolicy
+    /// True when the rule stands for one Slot a client published (a one-off opening of exactly that slot):
+    /// it is written and removed through the Slot, not listed among the schedule's own rules.
+    public var publishedSlot: Bool?
 
     public init(
         id: String, scheduleID: String, recurrence: Recurrence, openings: [OpeningHours], validFrom: LocalDate,

@@ -138,11 +138,13 @@ struct ScheduleInteractions {
         var resources: [String: BookableResource] = [:]
         for id in schedule.resourceIDs { resources[id] = try await services.store.resource(id: id) }
         var r = ScheduleMapping.resource(schedule, resources: resources)
-        let rules = try await services.store.rules(scheduleID: schedule.id)
+        // Published slots are the Slots' own (written and removed as Slot resources).
+        let rules = try await services.store.rules(scheduleID: schedule.id).filter { $0.publishedSlot != true }
         let exceptions = try await services.store.exceptions().filter { e in
+            guard e.publishedSlot != true else { return false }
             switch e.scope {
-            case .schedule(let id): id == schedule.id
-            case .resource(let id): schedule.resourceIDs.contains(id)
+            case .schedule(let id): return id == schedule.id
+            case .resource(let id): return schedule.resourceIDs.contains(id)
             }
         }
         r.element.children += rules.map(AvailabilityMapping.extensionElement)

@@ -157,11 +157,13 @@ struct ScheduleWriteInteractions {
         for r in rules { try await booking.saveRule(r) }
         for e in exceptions { try await booking.saveException(e) }
         let keepRules = Set(rules.map(\.id))
-        for old in try await services.store.rules(scheduleID: id) where !keepRules.contains(old.id) {
+        for old in try await services.store.rules(scheduleID: id)
+        where !keepRules.contains(old.id) && old.publishedSlot != true {
             try await booking.deleteRule(id: old.id)
         }
         let keepExceptions = Set(exceptions.map(\.id))
-        for old in try await services.store.exceptions() where !keepExceptions.contains(old.id) {
+        for old in try await services.store.exceptions()
+        where !keepExceptions.contains(old.id) && old.publishedSlot != true {
             if case .schedule(id) = old.scope { try await booking.deleteException(id: old.id) }
         }
         let mapped = try await reads.resource(schedule).element

@@ -1,10 +1,12 @@
 import Booking
+import DocumentStore
 import FHIRMapping
 import FHIRModel
 import Foundation
 import Hummingbird
 
-/// Slot read and search: virtual slots expanded from the rules.
+/// Slot read and search: virtual slots expanded from the rules (published ones included, with their written
+/// forms). Writes: ``SlotWriteInteractions``.
 struct SlotInteractions {
     let services: GatewayServices
     let base: ServerBase
@@ -20,8 +22,12 @@ struct SlotInteractions {
         .init(name: "service-type", type: "token", documentation: "[system|]code"),
         .init(name: "specialty", type: "token", documentation: "[system|]code"),
         .init(name: "appointment-type", type: "token", documentation: "[system|]code"),
+        .init(name: "identifier", type: "token", documentation: "[system|]value of published slots; :not"),
+        .init(name: "service-category", type: "token", documentation: "[system|]code of published slots; :text; :not"),
         .init(name: "_id", type: "token", documentation: "slot id"),
     ]
+
+    var forms: WrittenForms { WrittenForms(services: services) }
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         catalog.add("Slot", interaction: "read")
@@ -30,10 +36,13 @@ struct SlotInteractions {
         router.get("/fhir/Slot/:id") { request, context in
             let negotiation = try Negotiation.response(for: request)
             let id = try context.parameters.require("id")
+            let document = try await services.documents.current(type: WrittenForms.documentType("Slot"), id: id)
             guard let slotID = SlotID(id), let (slot, zone) = try await services.booking.slotInZone(slotID) else {
+                if document?.deleted == true { throw FHIRError(.gone, code: "deleted", "Slot/\(id) was deleted") }
                 throw FHIRError(.notFound, code: "not-found", "Slot/\(id) not found")
             }
-            return services.responses.resource(SlotMapping.resource(slot, zone: zone).element, negotiation: negotiation)
+            let served = try forms.completed(SlotMapping.resource(slot, zone: zone).element, document: document)
+            return services.responses.resource(served, negotiation: negotiation)
         }
         router.get("/fhir/Slot") { request, _ in try await search(request, query: request.uri.query) }
         router.post("/fhir/Slot/_search") { request, _ in
@@ -51,7 +60,14 @@ struct SlotInteractions {
         let negotiation = try Negotiation.response(for: request)
         let search = try SearchRequest(query: query, strict: request.prefersStrictHandling)
         let warnings = try search.unsupported(
-            Set(Self.searchParameters.map(\.name)), perParameter: ["status": ["not"]])
+            Set(Self.searchParameters.map(\.name)),
+            perParameter: ["status": ["not"], "identifier": ["not"], "service-category": ["text", "not"]])
+        var written: [(ids: Set<String>, negated: Bool)] = []
+        for name in ["identifier", "service-category"] {
+            for p in search.values(name) {
+                written.append((try await forms.ids("Slot", parameter: p), p.modifier == "not"))
+            }
+        }
         let result = try ResultParameters(search, sortable: ["start", "end", "_id"])
         let now = services.booking.clock.now()
         let startFilters = try search.values("start").flatMap(\.values).map { v throws(FHIRError) in
@@ -92,6 +108,7 @@ struct SlotInteractions {
                 && startFilters.allSatisfy { $0.matches(start: s.start, end: s.start.addingTimeInterval(1)) }
                 && endFilters.allSatisfy { $0.matches(start: s.end, end: s.end.addingTimeInterval(1)) }
                 && (ids.isEmpty || ids.contains(s.id.description))
+                && written.allSatisfy { $0.ids.contains(s.id.description) != $0.negated }
         }
         var zones: [String: ZoneResolver] = [:]
         var resources: [Element] = []
@@ -105,6 +122,7 @@ struct SlotInteractions {
         ).bundle(
             matches: resources, count: search.count, offset: try SearchsetBuilder.offset(request),
             warnings: warnings + includes.warnings, result: result, registry: services.responses.codec.registry,
+            render: { try await forms.render($0) },
             include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }

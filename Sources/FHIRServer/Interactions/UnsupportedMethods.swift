@@ -9,8 +9,9 @@ struct UnsupportedMethods {
             throw FHIRError(
                 .methodNotAllowed, code: "not-supported", "\(request.method) is not supported on \(request.uri.path)")
         }
-        for method in [HTTPRequest.Method.post, .delete, .patch, .put] {
-            router.on("/fhir/Slot/:id", method: method, use: refuse)
+        router.on("/fhir/Slot/:id", method: .post, use: refuse)
+        router.on("/fhir/Slot/:id", method: .patch, use: refuse)
+        for method in [HTTPRequest.Method.delete, .patch, .put] {
             router.on("/fhir/Slot", method: method, use: refuse)
         }
         router.on("/fhir/Schedule/:id", method: .post, use: refuse)

@@ -17,6 +17,7 @@ struct WrittenForms: Sendable {
             "supporting-info": "supportingInformation",
         ],
         "Schedule": ["identifier": "identifier", "service-category": "serviceCategory"],
+        "Slot": ["identifier": "identifier", "service-category": "serviceCategory"],
     ]
 
     static func documentType(_ type: String) -> String { "written:\(type)" }
@@ -76,7 +77,7 @@ struct WrittenForms: Sendable {
     }
 
     /// Types whose FHIR versions are their written forms' versions (the domain keeps no versions of them).
-    static let versionedByForm: Set<String> = ["Schedule"]
+    static let versionedByForm: Set<String> = ["Schedule", "Slot"]
 
     /// The current documents (deleted markers included) of `ids`, by id.
     func documents(_ type: String, ids: [String]) async throws -> [String: StoredDocument] {
