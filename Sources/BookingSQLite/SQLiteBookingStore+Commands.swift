@@ -48,64 +48,89 @@ extension SQLiteBookingStore {
     public func book(_ command: BookCommand, now: Date) async throws -> (appointment: Appointment, created: Bool) {
         // Encoded before the transaction: the writer's critical section runs SQL only.
         let json = try encode(command.appointment)
-        let result: (String?, Bool) = try await pool.write { db in
+        let existing: String? = try await pool.write { db in
             try self.sweepExpiredHolds(db, now: now)
-            let a = command.appointment
-            if let key = a.clientRequestID,
-                let existing = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT json FROM appointment WHERE client_request_id = ?"),
-                    arguments: [key])
-            {
-                return (existing, false)
-            }
-            for identifier in a.identifiers {
-                if let existing = try String.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT a.json FROM appointment_identifier i JOIN appointment a ON a.id = i.appointment_id
-                            WHERE i.system = ? AND i.value = ?
-                            """), arguments: [identifier.system, identifier.value])
-                {
-                    return (existing, false)
-                }
-            }
-            if try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM appointment WHERE id = ?"), arguments: [a.id]) == true
-            {
-                throw BookingError.invalid(
-                    kind: "appointment", problems: ["id \(a.id) is taken (a deleted appointment keeps its history)"])
-            }
-            try self.checkVersions(db, command.availabilityVersions)
-            if let holdID = command.holdID {
-                guard
-                    let holdJSON = try String.fetchOne(
-                        db.cachedStatement(sql: "SELECT json FROM hold WHERE id = ?"), arguments: [holdID])
-                else { throw BookingError.holdNotFound(holdID) }
-                var hold = try self.decode(Hold.self, holdJSON)
-                if hold.status == .expired || (hold.status == .active && hold.expiresAt <= now) {
-                    throw BookingError.holdExpired(holdID)
-                }
-                guard hold.status == .active else { throw BookingError.holdNotFound(holdID) }
-                guard Set(hold.claims) == Set(command.claims) else { throw BookingError.holdMismatch(holdID) }
-                try db.execute(
-                    sql:
-                        "UPDATE claim SET owner_kind = 'appointment', owner_id = ? WHERE owner_kind = 'hold' AND owner_id = ? AND active = 1",
-                    arguments: [a.id, holdID])
-                hold.status = .consumed
-                try db.cachedStatement(sql: "UPDATE hold SET status = 'consumed', json = ? WHERE id = ?").execute(
-                    arguments: [try self.encode(hold), holdID])
-                if let entryID = hold.waitlistEntryID {
-                    try self.updateWaitlistEntry(db, id: entryID) { $0.status = .fulfilled }
-                }
-            } else {
-                try self.takeClaims(db, command.claims, owner: .appointment(a.id))
-            }
-            try self.insertAppointment(db, a, json: json, now: now)
-            try self.enqueue(db, command.outbox, now: now)
-            return (nil, true)
+            return try self.book(db, command, json: json, now: now)
         }
-        guard let existing = result.0 else { return (command.appointment, true) }
+        guard let existing else { return (command.appointment, true) }
         return (try decode(Appointment.self, existing), false)
+    }
+
+    public func book(_ commands: [BookCommand], now: Date, attached: any AttachedWork) async throws
+        -> (bookings: [(appointment: Appointment, created: Bool)], attached: any Sendable)
+    {
+        let jsons = try commands.map { try encode($0.appointment) }
+        return try await pool.write { db in
+            try self.sweepExpiredHolds(db, now: now)
+            var bookings: [(appointment: Appointment, created: Bool)] = []
+            for (command, json) in zip(commands, jsons) {
+                if let existing = try self.book(db, command, json: json, now: now) {
+                    bookings.append((try self.decode(Appointment.self, existing), false))
+                } else {
+                    bookings.append((command.appointment, true))
+                }
+            }
+            let result = try attached.apply(in: SQLiteStoreTransaction(database: db), bookings: bookings)
+            return (bookings, result)
+        }
+    }
+
+    /// One booking inside a write transaction: the existing appointment's JSON for an idempotent repeat, nil
+    /// when booked.
+    func book(_ db: Database, _ command: BookCommand, json: String, now: Date) throws -> String? {
+        let a = command.appointment
+        if let key = a.clientRequestID,
+            let existing = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT json FROM appointment WHERE client_request_id = ?"),
+                arguments: [key])
+        {
+            return existing
+        }
+        for identifier in a.identifiers {
+            if let existing = try String.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT a.json FROM appointment_identifier i JOIN appointment a ON a.id = i.appointment_id
+                        WHERE i.system = ? AND i.value = ?
+                        """), arguments: [identifier.system, identifier.value])
+            {
+                return existing
+            }
+        }
+        if try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM appointment WHERE id = ?"), arguments: [a.id]) == true
+        {
+            throw BookingError.invalid(
+                kind: "appointment", problems: ["id \(a.id) is taken (a deleted appointment keeps its history)"])
+        }
+        try self.checkVersions(db, command.availabilityVersions)
+        if let holdID = command.holdID {
+            guard
+                let holdJSON = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT json FROM hold WHERE id = ?"), arguments: [holdID])
+            else { throw BookingError.holdNotFound(holdID) }
+            var hold = try self.decode(Hold.self, holdJSON)
+            if hold.status == .expired || (hold.status == .active && hold.expiresAt <= now) {
+                throw BookingError.holdExpired(holdID)
+            }
+            guard hold.status == .active else { throw BookingError.holdNotFound(holdID) }
+            guard Set(hold.claims) == Set(command.claims) else { throw BookingError.holdMismatch(holdID) }
+            try db.execute(
+                sql:
+                    "UPDATE claim SET owner_kind = 'appointment', owner_id = ? WHERE owner_kind = 'hold' AND owner_id = ? AND active = 1",
+                arguments: [a.id, holdID])
+            hold.status = .consumed
+            try db.cachedStatement(sql: "UPDATE hold SET status = 'consumed', json = ? WHERE id = ?").execute(
+                arguments: [try self.encode(hold), holdID])
+            if let entryID = hold.waitlistEntryID {
+                try self.updateWaitlistEntry(db, id: entryID) { $0.status = .fulfilled }
+            }
+        } else {
+            try self.takeClaims(db, command.claims, owner: .appointment(a.id))
+        }
+        try self.insertAppointment(db, a, json: json, now: now)
+        try self.enqueue(db, command.outbox, now: now)
+        return nil
     }
 
     public func update(_ command: UpdateCommand, now: Date) async throws -> Appointment {
@@ -233,4 +258,10 @@ extension SQLiteBookingStore {
             ).execute(arguments: [i.system, i.value, a.id])
         }
     }
+}
+
+/// The SQLite store's transaction handle: the GRDB connection inside `pool.write`.
+struct SQLiteStoreTransaction: StoreTransaction {
+    let database: Database
+    var underlying: Any { database }
 }

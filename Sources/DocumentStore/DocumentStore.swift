@@ -58,6 +58,8 @@ public enum DocumentStoreError: Error, Sendable, Hashable {
     /// A create with an id that exists.
     case alreadyExists(type: String, id: String)
     case notFound(type: String, id: String)
+    /// A transaction handle of a store on another database or engine.
+    case foreignTransaction
 }
 
 /// Versioned documents with history and a small search index. Every write is one transaction; the
@@ -76,6 +78,10 @@ public protocol DocumentStore: Sendable {
     /// Applies writes atomically and returns one result per write, in order (a delete of nothing returns a
     /// deleted marker with the current version, 0 when it never existed).
     func write(_ writes: [DocumentWrite]) async throws -> [StoredDocument]
+    /// Applies writes inside another store's transaction on the same database (`underlying` is that store's
+    /// connection object); they commit or roll back with it.
+    /// - Throws: ``DocumentStoreError/foreignTransaction`` when the handle is not one this store can write with.
+    func write(_ writes: [DocumentWrite], inTransaction underlying: Any) throws -> [StoredDocument]
 }
 
 /// One write in a batch.

@@ -158,7 +158,20 @@ public final class SQLiteDocumentStore: DocumentStore {
     }
 
     public func write(_ writes: [DocumentWrite]) async throws -> [StoredDocument] {
-        try await pool.write { db in
+        try await pool.write { db in try Self.write(writes, db) }
+    }
+
+    /// Applies the writes with another store's SQLite connection on the same file (a GRDB `Database` inside its
+    /// write transaction), so that they commit or roll back with that store's work.
+    public func write(_ writes: [DocumentWrite], inTransaction underlying: Any) throws -> [StoredDocument] {
+        guard let db = underlying as? Database else {
+            throw DocumentStoreError.foreignTransaction
+        }
+        return try Self.write(writes, db)
+    }
+
+    static func write(_ writes: [DocumentWrite], _ db: Database) throws -> [StoredDocument] {
+        do {
             var out: [StoredDocument] = []
             for w in writes {
                 let current = try Row.fetchOne(

@@ -69,15 +69,74 @@ struct BundleHTTPTests {
         }
     }
 
-    @Test("a transaction with an Appointment write is refused whole; a batch books it and answers per entry")
+    @Test("a transaction creates a Patient and books an Appointment for it in one store transaction")
+    func transactionBooks() async throws {
+        let f = try await GatewayFixture()
+        let slot = GatewayFixture.slot("09:00")
+        try await f.app.test(.live) { client in
+            let tx = #"""
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"fullUrl":"urn:uuid:33333333-3333-4333-8333-333333333333",
+                   "resource":{"resourceType":"Patient","name":[{"family":"Tre"}]},"request":{"method":"POST","url":"Patient"}},
+                  {"resource":{"resourceType":"Appointment","status":"booked","reasonCode":[{"text":"controllo"}],
+                     "slot":[{"reference":"Slot/\#(slot)"}],
+                     "participant":[{"actor":{"reference":"urn:uuid:33333333-3333-4333-8333-333333333333"},"status":"accepted"}]},
+                   "request":{"method":"POST","url":"Appointment"}}
+                ]}
+                """#
+            let r = try await client.execute(uri: "/fhir", method: .post, headers: jsonHeaders, body: json(tx))
+            #expect(r.status == .ok, "\(r.text)")
+            let bundle = try #require(BundleResource(try r.resource()))
+            #expect(bundle.entries.map { $0.response?.status } == ["201 Created", "201 Created"])
+            let patient = try #require(bundle.entries[0].response?.location?.components(separatedBy: "/_history").first)
+            let appointment = try #require(
+                bundle.entries[1].response?.location?.components(separatedBy: "/_history").first)
+            let read = try await client.execute(uri: "/fhir/\(appointment)", method: .get).resource()
+            #expect(read.descendant("participant", "actor", "reference")?.value == patient)
+            #expect(read.descendant("reasonCode", "text")?.value == "controllo")
+            #expect(
+                try await client.execute(uri: "/fhir/Slot/\(slot)", method: .get).resource().string("status") == "busy")
+        }
+    }
+
+    @Test("a transaction whose booking fails leaves nothing behind: no patient, no appointment, the slot free")
+    func transactionBookingFails() async throws {
+        let f = try await GatewayFixture()
+        let slot = GatewayFixture.slot("10:00")
+        let appointment = GatewayFixture.appointmentJSON(slot: slot)
+        try await f.app.test(.live) { client in
+            let tx = #"""
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"resource":{"resourceType":"Patient","name":[{"family":"Quattro"}]},"request":{"method":"POST","url":"Patient"}},
+                  {"resource":\#(appointment),"request":{"method":"POST","url":"Appointment"}},
+                  {"resource":\#(appointment.replacingOccurrences(of: "p1", with: "p2")),"request":{"method":"POST","url":"Appointment"}}
+                ]}
+                """#
+            let r = try await client.execute(uri: "/fhir", method: .post, headers: jsonHeaders, body: json(tx))
+            #expect(r.status == .conflict, "\(r.text)")
+            #expect(OperationOutcomeResource(try r.resource()) != nil)
+            let patients = try #require(
+                BundleResource(try await client.execute(uri: "/fhir/Patient", method: .get).resource()))
+            #expect(patients.total == 0)
+            let appointments = try #require(
+                BundleResource(try await client.execute(uri: "/fhir/Appointment", method: .get).resource()))
+            #expect(appointments.total == 0)
+            #expect(
+                try await client.execute(uri: "/fhir/Slot/\(slot)", method: .get).resource().string("status") == "free")
+            // Updates of appointments stay out of transactions (400, nothing done).
+            let update =
+                #"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Appointment","id":"x","status":"cancelled"},"request":{"method":"PUT","url":"Appointment/x"}}]}"#
+            let refused = try await client.execute(
+                uri: "/fhir", method: .post, headers: jsonHeaders, body: json(update))
+            #expect(refused.status == .badRequest)
+        }
+    }
+
+    @Test("a batch books appointments and answers per entry")
     func batchAndAppointments() async throws {
         let f = try await GatewayFixture()
         let appointment = GatewayFixture.appointmentJSON(slot: GatewayFixture.slot("09:00"))
         try await f.app.test(.live) { client in
-            let tx =
-                #"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":\#(appointment),"request":{"method":"POST","url":"Appointment"}}]}"#
-            let refused = try await client.execute(uri: "/fhir", method: .post, headers: jsonHeaders, body: json(tx))
-            #expect(refused.status == .badRequest)
             let batch = #"""
                 {"resourceType":"Bundle","type":"batch","entry":[
                   {"resource":\#(appointment),"request":{"method":"POST","url":"Appointment"}},

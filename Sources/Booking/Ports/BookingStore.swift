@@ -42,6 +42,10 @@ public protocol BookingStore: Sendable {
     /// already booked; otherwise consumes `holdID` (whose claims must equal `claims`) or takes `claims`,
     /// checks the availability versions, and writes the appointment, its first version and `outbox`.
     func book(_ command: BookCommand, now: Date) async throws -> (appointment: Appointment, created: Bool)
+    /// Books every command and applies `attached` (another store's writes, e.g. a FHIR transaction's other
+    /// resources) in one transaction: all or nothing. `attached` sees the bookings' results.
+    func book(_ commands: [BookCommand], now: Date, attached: any AttachedWork) async throws
+        -> (bookings: [(appointment: Appointment, created: Bool)], attached: any Sendable)
     /// Replaces an appointment (status, participants, fields) with the capacity `action`: `release` frees its
     /// claims and offers freed slots to the waitlist, `claim` takes `claims`, `move` releases the old claims and
     /// takes `claims` (reschedule); all or nothing, with `expectedVersion` checked.
@@ -62,6 +66,19 @@ public protocol BookingStore: Sendable {
 
     // MARK: Outbox
     func pendingOutbox(limit: Int) async throws -> [(id: Int64, message: OutboxMessage)]
+}
+
+/// The handle of a store transaction, for work of another store that shares its database (see
+/// ``AttachedWork``); `underlying` is the store's own connection object (a GRDB `Database` for SQLite).
+public protocol StoreTransaction {
+    var underlying: Any { get }
+}
+
+/// Writes of another store that commit or roll back with the booking store's transaction.
+public protocol AttachedWork: Sendable {
+    /// Runs inside the transaction after the bookings; throwing rolls everything back.
+    func apply(in transaction: any StoreTransaction, bookings: [(appointment: Appointment, created: Bool)]) throws
+        -> any Sendable
 }
 
 /// A booking to write.

@@ -90,35 +90,47 @@ extension BookingService {
     /// Books `request` atomically. Repeating it with the same client request id or identifier returns the
     /// same appointment (`created` false).
     public func book(_ request: BookingRequest) async throws -> (appointment: Appointment, created: Bool) {
+        try await retryingOnAvailabilityChange {
+            try await store.book(try await prepareBooking(request), now: clock.now())
+        }
+    }
+
+    /// The command that books `request` (validated and planned, nothing written): for ``book(_:attached:)``.
+    public func prepareBooking(_ request: BookingRequest) async throws -> BookCommand {
         guard request.status.holdsCapacity else {
             throw BookingError.invalid(
                 kind: "booking", problems: ["a booking is pending or booked, not \(request.status.rawValue)"])
         }
-        return try await retryingOnAvailabilityChange {
-            let plan = try await plan(request)
-            let now = clock.now()
-            var appointment = Appointment(
-                id: request.appointmentID ?? Self.newID(), status: request.status, slotIDs: request.slotIDs,
-                scheduleIDs: plan.scheduleIDs,
-                start: plan.start, end: plan.end, participants: request.participants,
-                serviceTypes: request.serviceTypes.isEmpty
-                    ? Array(Set(plan.slots.flatMap(\.serviceTypes))) : request.serviceTypes,
-                specialties: request.specialties, appointmentTypes: request.appointmentTypes,
-                priority: request.priority,
-                description: request.description, comment: request.comment, identifiers: request.identifiers,
-                clientRequestID: request.clientRequestID, teleconsultation: request.teleconsultation, created: now,
-                lastUpdated: now)
-            appointment.referral = request.referral
-            return try await store.book(
-                BookCommand(
-                    appointment: appointment, claims: plan.claims, holdID: request.holdID,
-                    availabilityVersions: plan.versions,
-                    outbox: [
-                        OutboxMessage(
-                            kind: "appointment.booked", aggregateID: appointment.id,
-                            payload: ["patient": appointment.patientID ?? "", "status": appointment.status.rawValue])
-                    ]), now: now)
-        }
+        let plan = try await plan(request)
+        let now = clock.now()
+        var appointment = Appointment(
+            id: request.appointmentID ?? Self.newID(), status: request.status, slotIDs: request.slotIDs,
+            scheduleIDs: plan.scheduleIDs,
+            start: plan.start, end: plan.end, participants: request.participants,
+            serviceTypes: request.serviceTypes.isEmpty
+                ? Array(Set(plan.slots.flatMap(\.serviceTypes))) : request.serviceTypes,
+            specialties: request.specialties, appointmentTypes: request.appointmentTypes,
+            priority: request.priority,
+            description: request.description, comment: request.comment, identifiers: request.identifiers,
+            clientRequestID: request.clientRequestID, teleconsultation: request.teleconsultation, created: now,
+            lastUpdated: now)
+        appointment.referral = request.referral
+        return BookCommand(
+            appointment: appointment, claims: plan.claims, holdID: request.holdID,
+            availabilityVersions: plan.versions,
+            outbox: [
+                OutboxMessage(
+                    kind: "appointment.booked", aggregateID: appointment.id,
+                    payload: ["patient": appointment.patientID ?? "", "status": appointment.status.rawValue])
+            ])
+    }
+
+    /// Books prepared commands together with another store's `attached` writes in one transaction (a FHIR
+    /// transaction Bundle): all or nothing. A rule change since preparing fails it (prepare again).
+    public func book(_ commands: [BookCommand], attached: any AttachedWork) async throws
+        -> (bookings: [(appointment: Appointment, created: Bool)], attached: any Sendable)
+    {
+        try await store.book(commands, now: clock.now(), attached: attached)
     }
 
     /// Validates a request against rules, exceptions, notice, horizon, services and teleconsultation, and

@@ -49,16 +49,7 @@ struct AppointmentWriteInteractions {
     func create(_ element: Element, id: String? = nil) async throws -> (
         appointment: Appointment, created: Bool, body: Element
     ) {
-        guard let resource = AppointmentResource(element) else {
-            throw FHIRError(.badRequest, code: "invalid", "the body is a \(element.type), not an Appointment")
-        }
-        var booking = try AppointmentMapping.bookingRequest(resource)
-        booking.appointmentID = id
-        try await validate(element, slotIDs: booking.slotIDs)
-        if booking.slotIDs.isEmpty {
-            booking.scheduleIDs = try await appointmentSchedules(for: booking.participants)
-            booking.unscheduled = booking.scheduleIDs.isEmpty
-        }
+        let booking = try await bookingRequest(element, id: id)
         let (appointment, created) = try await services.booking.book(booking)
         if let id, appointment.id != id {
             throw FHIRError(
@@ -70,6 +61,21 @@ struct AppointmentWriteInteractions {
         let form = WrittenForm(written: element, mapped: mapped, domainVersion: appointment.version)
         try await forms.save("Appointment", id: appointment.id, form: form)
         return (appointment, true, form.merged(with: mapped))
+    }
+
+    /// The booking an incoming Appointment asks for, validated (write policy) and with its schedules resolved.
+    func bookingRequest(_ element: Element, id: String?) async throws -> BookingRequest {
+        guard let resource = AppointmentResource(element) else {
+            throw FHIRError(.badRequest, code: "invalid", "the body is a \(element.type), not an Appointment")
+        }
+        var booking = try AppointmentMapping.bookingRequest(resource)
+        booking.appointmentID = id
+        try await validate(element, slotIDs: booking.slotIDs)
+        if booking.slotIDs.isEmpty {
+            booking.scheduleIDs = try await appointmentSchedules(for: booking.participants)
+            booking.unscheduled = booking.scheduleIDs.isEmpty
+        }
+        return booking
     }
 
     /// Applies the write validation policy. A slot-based booking may leave `start` and `end` to the server (they

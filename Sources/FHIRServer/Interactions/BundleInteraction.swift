@@ -9,10 +9,9 @@ import Hummingbird
 ///
 /// Entries are processed in the order of the specification (DELETE, POST, PUT, GET). `urn:uuid:` (and other)
 /// full URLs of created resources are resolved in the references of the other entries. A **transaction** of
-/// directory resources is one store transaction: every write or none. A **batch** answers each entry on its
-/// own. Appointment writes go through the booking domain and are accepted in batches only: the booking store
-/// and the document store do not share a transaction yet, so a transaction containing an Appointment write is
-/// refused as a whole (400) rather than half-applied.
+/// directory resources, with Appointments it creates, is one store transaction: every write or none (the bookings
+/// and the documents commit together in the booking store's transaction). Appointment updates, cancellations and
+/// deletes go in a batch or their own request. A **batch** answers each entry on its own.
 struct BundleInteraction {
     let services: GatewayServices
     let directory: DirectoryInteractions
@@ -99,11 +98,16 @@ struct BundleInteraction {
 
     func transaction(_ plans: [Planned], into responses: inout [BundleResource.Entry], outer: Request) async throws {
         for p in plans where !DirectoryIndex.types.contains(p.type) && p.method != "GET" {
-            throw FHIRError(
-                .badRequest, code: "not-supported",
-                "a transaction may write directory resources only (\(p.type) writes go in a batch)",
-                expression: ["Bundle.entry[\(p.index)]"])
+            guard p.type == "Appointment", p.method == "POST", p.ifNoneExist == nil else {
+                throw FHIRError(
+                    .badRequest, code: "not-supported",
+                    "a transaction writes directory resources and creates Appointments (POST, without If-None-Exist);"
+                        + " \(p.method) \(p.type) goes in a batch or its own request",
+                    expression: ["Bundle.entry[\(p.index)]"])
+            }
         }
+        let appointments = AppointmentWriteInteractions(services: services, base: base)
+        var bookings: [(index: Int, command: BookCommand, written: Element)] = []
         let now = services.booking.clock.now()
         // Ids and full-URL mapping first, so references can be rewritten before anything is written.
         var ids: [Int: String] = [:]
@@ -155,6 +159,15 @@ struct BundleInteraction {
                 }
                 writes.append(DocumentWrite(type: p.type, id: id, kind: .delete(expectedVersion: p.ifMatch), at: now))
                 writeIndex.append(p.index)
+            case "POST" where p.type == "Appointment":
+                guard var resource = p.resource, resource.type == p.type, let id = ids[p.index] else {
+                    throw FHIRError(
+                        .badRequest, code: "invalid", "entry \(p.index) needs an Appointment",
+                        expression: ["Bundle.entry[\(p.index)]"])
+                }
+                resource = Self.rewritingReferences(resource, urlMap)
+                let request = try await appointments.bookingRequest(resource, id: id)
+                bookings.append((p.index, try await services.booking.prepareBooking(request), resource))
             case "POST", "PUT":
                 guard var resource = p.resource, resource.type == p.type, let id = ids[p.index] else {
                     throw FHIRError(
@@ -195,7 +208,24 @@ struct BundleInteraction {
         }
         let stored: [StoredDocument]
         do {
-            stored = try await services.documents.write(writes)
+            if bookings.isEmpty {
+                stored = try await services.documents.write(writes)
+            } else {
+                // One store transaction for the bookings, their written forms and the other resources.
+                let work = TransactionDocuments(
+                    documents: services.documents, writes: writes, written: bookings.map(\.written),
+                    forms: WrittenForms(services: services))
+                let result = try await services.booking.book(bookings.map(\.command), attached: work)
+                stored = result.attached as? [StoredDocument] ?? []
+                for (k, b) in result.bookings.enumerated() {
+                    let a = b.appointment
+                    responses[bookings[k].index] = .init(
+                        fullUrl: "\(baseURL)/Appointment/\(a.id)",
+                        response: .init(
+                            status: b.created ? "201 Created" : "200 OK",
+                            location: "Appointment/\(a.id)/_history/\(a.version)", etag: "W/\"\(a.version)\""))
+                }
+            }
         } catch DocumentStoreError.versionMismatch(let e, let a) {
             throw FHIRError(
                 .preconditionFailed, code: "conflict",
@@ -214,6 +244,28 @@ struct BundleInteraction {
         }
         for p in plans where p.method == "GET" {
             responses[p.index] = await batchEntry(p, outer: outer)
+        }
+    }
+
+    /// The document writes of a transaction that books appointments: the other resources and the written forms
+    /// of the appointments it created, in the booking store's transaction.
+    struct TransactionDocuments: AttachedWork {
+        let documents: any DocumentStore
+        let writes: [DocumentWrite]
+        let written: [Element]
+        let forms: WrittenForms
+
+        func apply(in transaction: any StoreTransaction, bookings: [(appointment: Appointment, created: Bool)]) throws
+            -> any Sendable
+        {
+            var all = writes
+            for (b, w) in zip(bookings, written) where b.created {
+                let form = WrittenForm(
+                    written: w, mapped: AppointmentMapping.resource(b.appointment).element,
+                    domainVersion: b.appointment.version)
+                all.append(forms.write("Appointment", id: b.appointment.id, form: form))
+            }
+            return Array(try documents.write(all, inTransaction: transaction.underlying).prefix(writes.count))
         }
     }
 
