@@ -39,7 +39,7 @@ extension SQLiteBookingStore {
     }
 
     public func hold(id: String) async throws -> Hold? {
-        let json = try await pool.read { db in
+        let json = try readNow { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM hold WHERE id = ?"), arguments: [id])
         }
         return try json.map { try decode(Hold.self, $0) }

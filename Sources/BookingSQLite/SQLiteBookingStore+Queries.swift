@@ -12,7 +12,7 @@ extension SQLiteBookingStore {
     public func slotUsage(_ slots: [SlotID], now: Date) async throws -> [SlotID: Int] {
         guard !slots.isEmpty else { return [:] }
         let keys = slots.map(\.description)
-        let rows = try await pool.read { db in
+        let rows = try readNow { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -28,46 +28,60 @@ extension SQLiteBookingStore {
     }
 
     public func slotUsage(scheduleID: String, from: Date, to: Date, now: Date) async throws -> [SlotID: Int] {
-        let rows = try await pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT c.slot_key AS k, COUNT(*) AS n FROM claim c
-                        WHERE c.schedule_id = ? AND c.start >= ? AND c.start < ? AND c.slot_key IS NOT NULL
-                            AND \(Self.liveClaimFilter)
-                        GROUP BY c.slot_key
-                        """),
-                arguments: [
-                    scheduleID, from.timeIntervalSince1970, to.timeIntervalSince1970, now.timeIntervalSince1970,
-                ]
-            ).map { ($0["k"] as String, $0["n"] as Int) }
-        }
+        try readNow { db in try Self.slotUsage(db, scheduleID: scheduleID, from: from, to: to, now: now) }
+    }
+
+    static func slotUsage(_ db: Database, scheduleID: String, from: Date, to: Date, now: Date) throws -> [SlotID: Int] {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT c.slot_key AS k, COUNT(*) AS n FROM claim c
+                    WHERE c.schedule_id = ? AND c.start >= ? AND c.start < ? AND c.slot_key IS NOT NULL
+                        AND \(liveClaimFilter)
+                    GROUP BY c.slot_key
+                    """),
+            arguments: [scheduleID, from.timeIntervalSince1970, to.timeIntervalSince1970, now.timeIntervalSince1970]
+        ).map { ($0["k"] as String, $0["n"] as Int) }
         var out: [SlotID: Int] = [:]
         for (k, n) in rows { if let id = SlotID(k) { out[id] = n } }
         return out
     }
 
+    public func usage(scheduleID: String, from: Date, to: Date, dates: [LocalDate], now: Date) async throws
+        -> (slots: [SlotID: Int], days: [LocalDate: Int])
+    {
+        // One read transaction: a consistent view of both, and one connection checkout.
+        try readNow { db in
+            (
+                try Self.slotUsage(db, scheduleID: scheduleID, from: from, to: to, now: now),
+                try Self.dayUsage(db, scheduleID: scheduleID, dates: dates, now: now)
+            )
+        }
+    }
+
     public func dayUsage(scheduleID: String, dates: [LocalDate], now: Date) async throws -> [LocalDate: Int] {
+        try readNow { db in try Self.dayUsage(db, scheduleID: scheduleID, dates: dates, now: now) }
+    }
+
+    static func dayUsage(_ db: Database, scheduleID: String, dates: [LocalDate], now: Date) throws -> [LocalDate: Int] {
         guard !dates.isEmpty else { return [:] }
         let keys = dates.map(\.description)
-        let rows = try await pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT c.local_date AS d, COUNT(*) AS n FROM claim c
-                        WHERE c.schedule_id = ? AND c.local_date IN (\(databaseQuestionMarks(count: keys.count)))
-                            AND \(Self.liveClaimFilter)
-                        GROUP BY c.local_date
-                        """), arguments: StatementArguments([scheduleID] + keys + [now.timeIntervalSince1970])
-            ).map { ($0["d"] as String, $0["n"] as Int) }
-        }
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT c.local_date AS d, COUNT(*) AS n FROM claim c
+                    WHERE c.schedule_id = ? AND c.local_date IN (\(databaseQuestionMarks(count: keys.count)))
+                        AND \(liveClaimFilter)
+                    GROUP BY c.local_date
+                    """), arguments: StatementArguments([scheduleID] + keys + [now.timeIntervalSince1970])
+        ).map { ($0["d"] as String, $0["n"] as Int) }
         var out: [LocalDate: Int] = [:]
         for (d, n) in rows { if let date = LocalDate(d) { out[date] = n } }
         return out
     }
 
     public func appointment(id: String) async throws -> Appointment? {
-        let json = try await pool.read { db in
+        let json = try readNow { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM appointment WHERE id = ?"), arguments: [id])
         }
         return try json.map { try decode(Appointment.self, $0) }
@@ -113,13 +127,13 @@ extension SQLiteBookingStore {
         sql += " ORDER BY a.start, a.id"
         let finalSQL = sql
         let arguments = StatementArguments(args)
-        let rows = try await pool.read { db in try String.fetchAll(db, sql: finalSQL, arguments: arguments) }
+        let rows = try readNow { db in try String.fetchAll(db, sql: finalSQL, arguments: arguments) }
         // Deleted appointments are not listed (their history is).
         return try rows.map { try decode(Appointment.self, $0) }.filter { $0.deletedAt == nil }
     }
 
     public func history(appointmentID: String) async throws -> [Appointment] {
-        let rows = try await pool.read { db in
+        let rows = try readNow { db in
             try String.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT json FROM appointment_version WHERE appointment_id = ? ORDER BY version"),
@@ -129,7 +143,7 @@ extension SQLiteBookingStore {
     }
 
     public func recentVersions(since: Date?, limit: Int) async throws -> [Appointment] {
-        let rows = try await pool.read { db in
+        let rows = try readNow { db in
             try String.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -142,14 +156,14 @@ extension SQLiteBookingStore {
     }
 
     public func waitlist() async throws -> [WaitlistEntry] {
-        let rows = try await pool.read { db in
+        let rows = try readNow { db in
             try String.fetchAll(db, sql: "SELECT json FROM waitlist_entry ORDER BY created_at, id")
         }
         return try rows.map { try decode(WaitlistEntry.self, $0) }
     }
 
     public func pendingOutbox(limit: Int) async throws -> [(id: Int64, message: OutboxMessage)] {
-        let rows = try await pool.read { db in
+        let rows = try readNow { db in
             try Row.fetchAll(
                 db,
                 sql:
@@ -165,7 +179,7 @@ extension SQLiteBookingStore {
     /// Consistency check for tests and operators: every counter equals the live claims it counts, and no slot
     /// is over its capacity. Returns the problems found.
     public func consistencyProblems(now: Date) async throws -> [String] {
-        try await pool.read { db in
+        try readNow { db in
             var problems: [String] = []
             let rows = try Row.fetchAll(db, sql: "SELECT slot_key, capacity, used FROM slot_usage")
             for row in rows {

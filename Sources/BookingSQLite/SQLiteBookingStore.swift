@@ -1,14 +1,22 @@
 import Booking
 import Foundation
 import GRDB
+import Synchronization
 
 /// The ``BookingStore`` on SQLite (GRDB, WAL, `synchronous=FULL`).
 ///
 /// Every command is one `BEGIN IMMEDIATE` transaction, so writers are serialised across threads and processes
 /// sharing the file; capacity is checked with conditional updates of counter rows (`UPDATE … WHERE used <
 /// capacity`), the same shape a PostgreSQL store gives with row locks.
+///
+/// Reads run synchronously on the calling thread: in WAL mode a reader never waits for a writer and a read takes
+/// microseconds, while an `await`ed read costs two thread hops (measured: the hops were most of a slot read's
+/// time). Writes stay asynchronous: they may wait for another process's transaction.
 public final class SQLiteBookingStore: BookingStore {
     let pool: DatabasePool
+    /// Decoded schedules by id with the availability version they were read at: every schedule change bumps the
+    /// version (in any process sharing the file), so a cached schedule is current while its version is.
+    let scheduleCache = Mutex<[String: (version: Int, schedule: Schedule)]>([:])
     let encoder: JSONEncoder
     let decoder: JSONDecoder
 
@@ -55,14 +63,14 @@ public final class SQLiteBookingStore: BookingStore {
     }
 
     public func resource(id: String) async throws -> BookableResource? {
-        let json = try await pool.read { db in
+        let json = try readNow { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM resource WHERE id = ?"), arguments: [id])
         }
         return try json.map { try decode(BookableResource.self, $0) }
     }
 
     public func resources() async throws -> [BookableResource] {
-        let rows = try await pool.read { db in try String.fetchAll(db, sql: "SELECT json FROM resource ORDER BY id") }
+        let rows = try readNow { db in try String.fetchAll(db, sql: "SELECT json FROM resource ORDER BY id") }
         return try rows.map { try decode(BookableResource.self, $0) }
     }
 
@@ -87,15 +95,46 @@ public final class SQLiteBookingStore: BookingStore {
     }
 
     public func schedule(id: String) async throws -> Schedule? {
-        let json = try await pool.read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT json FROM schedule WHERE id = ?"), arguments: [id])
+        try cachedSchedules(ids: [id]).first
+    }
+
+    /// The schedules of `ids` that exist (nil: all), ordered by id; only those whose version moved are decoded.
+    func cachedSchedules(ids: [String]?) throws -> [Schedule] {
+        let cached = scheduleCache.withLock { $0 }
+        let rows: [(id: String, version: Int, json: String?)] = try readNow { db in
+            let versions: [(String, Int)]
+            if let ids {
+                versions = try ids.compactMap { id in
+                    try Int.fetchOne(
+                        db.cachedStatement(sql: "SELECT availability_version FROM schedule WHERE id = ?"),
+                        arguments: [id]
+                    ).map { (id, $0) }
+                }
+            } else {
+                versions = try Row.fetchAll(db, sql: "SELECT id, availability_version FROM schedule ORDER BY id").map {
+                    ($0["id"], $0["availability_version"])
+                }
+            }
+            return try versions.map { id, version in
+                if cached[id]?.version == version { return (id, version, nil) }
+                let json = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT json FROM schedule WHERE id = ?"), arguments: [id])
+                return (id, version, json)
+            }
         }
-        return try json.map { try decode(Schedule.self, $0) }
+        var fresh: [String: (version: Int, schedule: Schedule)] = [:]
+        let out: [Schedule] = try rows.compactMap { row in
+            guard let json = row.json else { return cached[row.id]?.schedule }
+            let s = try decode(Schedule.self, json)
+            fresh[row.id] = (row.version, s)
+            return s
+        }
+        if !fresh.isEmpty { scheduleCache.withLock { $0.merge(fresh) { _, new in new } } }
+        return out
     }
 
     public func schedules() async throws -> [Schedule] {
-        let rows = try await pool.read { db in try String.fetchAll(db, sql: "SELECT json FROM schedule ORDER BY id") }
-        return try rows.map { try decode(Schedule.self, $0) }
+        try cachedSchedules(ids: nil)
     }
 
     // MARK: Availability
@@ -140,7 +179,7 @@ public final class SQLiteBookingStore: BookingStore {
     }
 
     public func rules(scheduleID: String?) async throws -> [AvailabilityRule] {
-        let rows = try await pool.read { db in
+        let rows = try readNow { db in
             if let scheduleID {
                 return try String.fetchAll(
                     db.cachedStatement(sql: "SELECT json FROM availability_rule WHERE schedule_id = ? ORDER BY id"),
@@ -174,14 +213,14 @@ public final class SQLiteBookingStore: BookingStore {
     }
 
     public func exceptions() async throws -> [AvailabilityException] {
-        let rows = try await pool.read { db in
+        let rows = try readNow { db in
             try String.fetchAll(db, sql: "SELECT json FROM availability_exception ORDER BY id")
         }
         return try rows.map { try decode(AvailabilityException.self, $0) }
     }
 
     public func availabilityVersions(scheduleIDs: [String]) async throws -> [String: Int] {
-        try await pool.read { db in
+        try readNow { db in
             var out: [String: Int] = [:]
             for id in scheduleIDs {
                 out[id] =
@@ -195,8 +234,16 @@ public final class SQLiteBookingStore: BookingStore {
     }
 
     public func pendingRechecks() async throws -> [String] {
-        try await pool.read { db in
+        try readNow { db in
             try String.fetchAll(db, sql: "SELECT id FROM schedule WHERE recheck_pending = 1 ORDER BY id")
         }
+    }
+}
+
+extension SQLiteBookingStore {
+    /// A read on the calling thread (the synchronous GRDB read; from an async function the compiler would pick
+    /// the asynchronous overload, which hops to a reader queue and back).
+    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
     }
 }

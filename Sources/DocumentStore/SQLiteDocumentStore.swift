@@ -53,7 +53,7 @@ public final class SQLiteDocumentStore: DocumentStore {
     }
 
     public func current(type: String, id: String) async throws -> StoredDocument? {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
@@ -67,7 +67,7 @@ public final class SQLiteDocumentStore: DocumentStore {
     public func current(type: String, ids: [String]) async throws -> [StoredDocument] {
         guard !ids.isEmpty else { return [] }
         let unique = Array(Set(ids))
-        return try await pool.read { db in
+        return try readNow { db in
             var out: [StoredDocument] = []
             // Chunks keep the statement under SQLite's variable limit.
             for start in stride(from: 0, to: unique.count, by: 500) {
@@ -86,7 +86,7 @@ public final class SQLiteDocumentStore: DocumentStore {
     }
 
     public func version(type: String, id: String, version: Int) async throws -> StoredDocument? {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM document_version WHERE type = ? AND id = ? AND version = ?"),
                 arguments: [type, id, version]
@@ -113,7 +113,7 @@ public final class SQLiteDocumentStore: DocumentStore {
         args.append(limit)
         let finalSQL = sql
         let arguments = StatementArguments(args)
-        return try await pool.read { db in try Row.fetchAll(db, sql: finalSQL, arguments: arguments).map(Self.document)
+        return try readNow { db in try Row.fetchAll(db, sql: finalSQL, arguments: arguments).map(Self.document)
         }
     }
 
@@ -148,7 +148,7 @@ public final class SQLiteDocumentStore: DocumentStore {
         sql += " ORDER BY c.id"
         let finalSQL = sql
         let arguments = StatementArguments(args)
-        return try await pool.read { db in try Row.fetchAll(db, sql: finalSQL, arguments: arguments).map(Self.document)
+        return try readNow { db in try Row.fetchAll(db, sql: finalSQL, arguments: arguments).map(Self.document)
         }
     }
 
@@ -233,5 +233,13 @@ public final class SQLiteDocumentStore: DocumentStore {
             }
             return out
         }
+    }
+}
+
+extension SQLiteDocumentStore {
+    /// A read on the calling thread (the synchronous GRDB read; from an async function the compiler would pick
+    /// the asynchronous overload, which hops to a reader queue and back).
+    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
     }
 }

@@ -42,8 +42,9 @@ public enum SlotMapping {
             case .busy: .busy
             case .busyUnavailable: .busyUnavailable
             }
-        r.start = FHIRDateTime(zone.iso8601(slot.start))
-        r.end = FHIRDateTime(zone.iso8601(slot.end))
+        // The text is made here; parsing it back into a FHIRDateTime would only cost time.
+        r.element.setPrimitive("start", type: "instant", zone.iso8601(slot.start))
+        r.element.setPrimitive("end", type: "instant", zone.iso8601(slot.end))
         if let closedBy = slot.closedBy { r.comment = "closed: \(closedBy)" }
         return r
     }

@@ -32,6 +32,9 @@ public protocol BookingStore: Sendable {
     /// Slot places taken for every slot of `scheduleID` starting in `[from, to)`.
     func slotUsage(scheduleID: String, from: Date, to: Date, now: Date) async throws -> [SlotID: Int]
     func dayUsage(scheduleID: String, dates: [LocalDate], now: Date) async throws -> [LocalDate: Int]
+    /// ``slotUsage(scheduleID:from:to:now:)`` and ``dayUsage(scheduleID:dates:now:)`` in one read.
+    func usage(scheduleID: String, from: Date, to: Date, dates: [LocalDate], now: Date) async throws
+        -> (slots: [SlotID: Int], days: [LocalDate: Int])
 
     // MARK: Commands
     /// Takes every claim or none; idempotent by `hold.requestKey` (returns the live hold for the same key).
@@ -155,5 +158,16 @@ public struct AppointmentQuery: Sendable {
         self.needsReschedule = needsReschedule
         self.identifier = identifier
         self.patientID = patientID
+    }
+}
+
+extension BookingStore {
+    public func usage(scheduleID: String, from: Date, to: Date, dates: [LocalDate], now: Date) async throws
+        -> (slots: [SlotID: Int], days: [LocalDate: Int])
+    {
+        (
+            try await slotUsage(scheduleID: scheduleID, from: from, to: to, now: now),
+            try await dayUsage(scheduleID: scheduleID, dates: dates, now: now)
+        )
     }
 }

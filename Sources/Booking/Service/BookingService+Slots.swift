@@ -97,13 +97,12 @@ extension BookingService {
     func applyAvailability(_ raw: [Slot], expander: SlotExpander) async throws -> [Slot] {
         guard !raw.isEmpty else { return [] }
         let now = clock.now()
-        let usage = try await store.slotUsage(
-            scheduleID: expander.schedule.id, from: raw.first!.start, to: raw.last!.start.addingTimeInterval(60),
-            now: now)
-        let rulesByID = ruleIndex(expander)
         var days: Set<LocalDate> = []
         for s in raw { days.insert(expander.zone.local(s.start).date) }
-        let dayUsage = try await store.dayUsage(scheduleID: expander.schedule.id, dates: Array(days), now: now)
+        let (usage, dayUsage) = try await store.usage(
+            scheduleID: expander.schedule.id, from: raw.first!.start, to: raw.last!.start.addingTimeInterval(60),
+            dates: Array(days), now: now)
+        let rulesByID = ruleIndex(expander)
         return raw.map { slot in
             var s = slot
             s.booked = usage[s.id] ?? 0

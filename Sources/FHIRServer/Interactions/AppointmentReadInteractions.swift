@@ -242,7 +242,19 @@ struct AppointmentReadInteractions {
         let bundle = try await SearchsetBuilder(
             baseURL: baseURL, type: "Appointment", request: request, defaultSort: ["date"]
         ).bundle(
-            matches: matches.map { AppointmentMapping.resource($0).element }, count: search.count,
+            lazy: matches.map { a in
+                LazyMatch(
+                    id: a.id,
+                    key: { key in
+                        switch key {
+                        case "date", "start": ResultParameters.sortableInstant(a.start.timeIntervalSince1970)
+                        case "end": ResultParameters.sortableInstant(a.end.timeIntervalSince1970)
+                        case "_lastUpdated": ResultParameters.sortableInstant(a.lastUpdated.timeIntervalSince1970)
+                        case "status": a.status.rawValue
+                        default: ""
+                        }
+                    }, make: { AppointmentMapping.resource(a).element })
+            }, count: search.count,
             offset: try SearchsetBuilder.offset(request), warnings: warnings + includes.warnings, result: result,
             registry: services.responses.codec.registry, render: { try await forms.render($0) },
             include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })

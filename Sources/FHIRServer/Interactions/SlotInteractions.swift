@@ -36,11 +36,17 @@ struct SlotInteractions {
         router.get("/fhir/Slot/:id") { request, context in
             let negotiation = try Negotiation.response(for: request)
             let id = try context.parameters.require("id")
-            let document = try await services.documents.current(type: WrittenForms.documentType("Slot"), id: id)
+            let formType = WrittenForms.documentType("Slot")
             guard let slotID = SlotID(id), let (slot, zone) = try await services.booking.slotInZone(slotID) else {
-                if document?.deleted == true { throw FHIRError(.gone, code: "deleted", "Slot/\(id) was deleted") }
+                if try await services.documents.current(type: formType, id: id)?.deleted == true {
+                    throw FHIRError(.gone, code: "deleted", "Slot/\(id) was deleted")
+                }
                 throw FHIRError(.notFound, code: "not-found", "Slot/\(id) not found")
             }
+            // Only published slots have a written form.
+            let document =
+                slot.ruleID.hasPrefix(SlotWriteInteractions.rulePrefix)
+                ? try await services.documents.current(type: formType, id: id) : nil
             let served = try forms.completed(SlotMapping.resource(slot, zone: zone).element, document: document)
             return services.responses.resource(served, negotiation: negotiation)
         }
@@ -111,16 +117,28 @@ struct SlotInteractions {
                 && written.allSatisfy { $0.ids.contains(s.id.description) != $0.negated }
         }
         var zones: [String: ZoneResolver] = [:]
-        var resources: [Element] = []
+        var matches: [LazyMatch] = []
         for s in slots {
             if zones[s.scheduleID] == nil { zones[s.scheduleID] = try await zone(for: s.scheduleID) }
-            resources.append(SlotMapping.resource(s, zone: zones[s.scheduleID]!).element)
+            let zone = zones[s.scheduleID]!
+            // Keys from the domain slot; the resource is made only for the page.
+            matches.append(
+                LazyMatch(
+                    id: s.id.description,
+                    key: { key in
+                        switch key {
+                        case "start": ResultParameters.sortableInstant(s.start.timeIntervalSince1970)
+                        case "end": ResultParameters.sortableInstant(s.end.timeIntervalSince1970)
+                        case "status": s.status.rawValue
+                        default: ""
+                        }
+                    }, make: { SlotMapping.resource(s, zone: zone).element }))
         }
         let includes = try IncludeRequest(search, searchedType: "Slot")
         let bundle = try await SearchsetBuilder(
             baseURL: baseURL, type: "Slot", request: request, query: query, defaultSort: ["start"]
         ).bundle(
-            matches: resources, count: search.count, offset: try SearchsetBuilder.offset(request),
+            lazy: matches, count: search.count, offset: try SearchsetBuilder.offset(request),
             warnings: warnings + includes.warnings, result: result, registry: services.responses.codec.registry,
             render: { try await forms.render($0) },
             include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })

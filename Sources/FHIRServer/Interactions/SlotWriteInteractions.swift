@@ -16,7 +16,8 @@ struct SlotWriteInteractions {
     var baseURL: String { base.url }
     var forms: WrittenForms { WrittenForms(services: services) }
 
-    static func ruleID(_ slot: SlotID) -> String { "slot:\(slot)" }
+    static let rulePrefix = "slot:"
+    static func ruleID(_ slot: SlotID) -> String { "\(rulePrefix)\(slot)" }
     static func closureID(_ slot: SlotID) -> String { "slot:\(slot):closed" }
 
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {

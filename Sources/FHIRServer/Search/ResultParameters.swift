@@ -46,20 +46,26 @@ struct ResultParameters {
     }
 
     /// Sort keys of a resource for `key`: text compared lexically (instants are UTC text, so they sort in time).
+    /// An instant as text that sorts like the instant: milliseconds since 1970 shifted positive, zero-padded.
+    static func sortableInstant(_ epochSeconds: Double) -> String {
+        let ms = Int(((epochSeconds + 1e10) * 1000).rounded())
+        let whole = String(ms / 1000)
+        let frac = String(ms % 1000)
+        return String(repeating: "0", count: max(0, 16 - whole.count)) + whole + "."
+            + String(repeating: "0", count: 3 - frac.count) + frac
+    }
+
     static func sortValue(_ r: Element, _ key: String) -> String {
         switch key {
         case "_id": return r.resourceID ?? ""
         case "_lastUpdated":
             return r.descendant("meta", "lastUpdated")?.value.flatMap(FHIRDateTime.init).map {
-                String(format: "%020.3f", $0.epochSeconds + 1e10)
+                sortableInstant($0.epochSeconds)
             } ?? ""
         case "date", "start":
-            return r.string("start").flatMap(FHIRDateTime.init).map {
-                String(format: "%020.3f", $0.epochSeconds + 1e10)
-            } ?? ""
+            return r.string("start").flatMap(FHIRDateTime.init).map { sortableInstant($0.epochSeconds) } ?? ""
         case "end":
-            return r.string("end").flatMap(FHIRDateTime.init).map { String(format: "%020.3f", $0.epochSeconds + 1e10) }
-                ?? ""
+            return r.string("end").flatMap(FHIRDateTime.init).map { sortableInstant($0.epochSeconds) } ?? ""
         case "status": return r.string("status") ?? ""
         case "name":
             let n = r.children(named: "name").first

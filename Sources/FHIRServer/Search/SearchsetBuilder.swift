@@ -2,6 +2,14 @@ import FHIRModel
 import Foundation
 import Hummingbird
 
+/// One match of a search whose resource is made only if it lands on the page: its id and its order keys come
+/// from the domain object (the same text ``ResultParameters/sortValue(_:_:)`` gives for the resource).
+struct LazyMatch {
+    let id: String
+    let key: (String) -> String
+    let make: () -> Element
+}
+
 /// Builds a `searchset` Bundle with total, paging links (cursors, or `_offset` + `_count`) and warnings as an
 /// outcome entry.
 struct SearchsetBuilder {
@@ -71,17 +79,48 @@ struct SearchsetBuilder {
         render: ([Element]) async throws -> [Element] = { $0 },
         include: ([Element]) async throws -> [Element] = { _ in [] }
     ) async throws -> BundleResource {
+        if !unsorted.isEmpty, unsorted.allSatisfy({ $0.resourceID != nil }) {
+            let lazy = unsorted.map { e in
+                LazyMatch(id: e.resourceID!, key: { ResultParameters.sortValue(e, $0) }, make: { e })
+            }
+            return try await bundle(
+                lazy: lazy, count: count, offset: offset, warnings: warnings, result: result, registry: registry,
+                render: render, include: include)
+        }
         var b = BundleResource()
         b.type = "searchset"
         let count = result?.summary == .count ? 0 : count
         if result?.total ?? true { b.total = unsorted.count }
-        var page: [Element]
         var links: [(relation: String, url: String)] = [("self", link(current: true)), ("first", link(count: count))]
-        if !unsorted.isEmpty, unsorted.allSatisfy({ $0.resourceID != nil }) {
+        let matches = result?.sorted(unsorted) ?? unsorted
+        let page = Array(matches.dropFirst(offset).prefix(count))
+        if count > 0 && offset + count < matches.count {
+            links.append(("next", link(count: count, offset: offset + count)))
+        }
+        if offset > 0 { links.append(("previous", link(count: count, offset: max(0, offset - count)))) }
+        return try await finish(
+            b, page: page, links: links, warnings: warnings, result: result, registry: registry, render: render,
+            include: include)
+    }
+
+    /// A searchset of matches with ids, ordered by their keys and paged by cursor; only the page's resources are
+    /// made.
+    func bundle(
+        lazy unsorted: [LazyMatch], count: Int, offset: Int, warnings: [OperationOutcomeResource.Issue],
+        result: ResultParameters? = nil, registry: StructureRegistry? = nil,
+        render: ([Element]) async throws -> [Element] = { $0 },
+        include: ([Element]) async throws -> [Element] = { _ in [] }
+    ) async throws -> BundleResource {
+        var b = BundleResource()
+        b.type = "searchset"
+        let count = result?.summary == .count ? 0 : count
+        if result?.total ?? true { b.total = unsorted.count }
+        var page: [Element] = []
+        var links: [(relation: String, url: String)] = [("self", link(current: true)), ("first", link(count: count))]
+        if !unsorted.isEmpty {
             let order = orderKeys(result)
-            let keyed = unsorted.map { (key: Self.key($0, order), element: $0) }.sorted {
-                Self.precedes($0.key, $1.key, order)
-            }
+            let keyed = unsorted.map { m in (key: order.map { $0.key == "_id" ? m.id : m.key($0.key) }, match: m) }
+                .sorted { Self.precedes($0.key, $1.key, order) }
             var start = offset
             var end = min(keyed.count, offset + count)
             let query = request.uri.queryParameters
@@ -95,22 +134,26 @@ struct SearchsetBuilder {
                 start = max(0, end - count)
             }
             start = min(start, keyed.count)
-            page = Array(keyed[start..<max(start, end)].map(\.element))
+            page = keyed[start..<max(start, end)].map { $0.match.make() }
             if count > 0, end < keyed.count, let last = keyed[safe: end - 1] {
                 links.append(("next", link(count: count, cursor: ("_after", Self.cursor(last.key)))))
             }
             if start > 0, let first = keyed[safe: start] {
                 links.append(("previous", link(count: count, cursor: ("_before", Self.cursor(first.key)))))
             }
-        } else {
-            let matches = result?.sorted(unsorted) ?? unsorted
-            page = Array(matches.dropFirst(offset).prefix(count))
-            if count > 0 && offset + count < matches.count {
-                links.append(("next", link(count: count, offset: offset + count)))
-            }
-            if offset > 0 { links.append(("previous", link(count: count, offset: max(0, offset - count)))) }
         }
-        page = try await render(page)
+        return try await finish(
+            b, page: page, links: links, warnings: warnings, result: result, registry: registry, render: render,
+            include: include)
+    }
+
+    func finish(
+        _ bundle: BundleResource, page: [Element], links: [(relation: String, url: String)],
+        warnings: [OperationOutcomeResource.Issue], result: ResultParameters?, registry: StructureRegistry?,
+        render: ([Element]) async throws -> [Element], include: ([Element]) async throws -> [Element]
+    ) async throws -> BundleResource {
+        var b = bundle
+        var page = try await render(page)
         let included = try await include(page)
         if let result, let registry { page = page.map { result.shaped($0, registry: registry) } }
         b.links = links
