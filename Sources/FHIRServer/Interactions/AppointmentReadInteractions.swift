@@ -21,9 +21,15 @@ struct AppointmentReadInteractions {
             name: "date", type: "date", documentation: "on the start..end period; prefixes eq ne gt lt ge le sa eb ap"),
         .init(name: "identifier", type: "token", documentation: "system|value"),
         .init(name: "slot", type: "reference", documentation: "Slot/{id}"),
-        .init(name: "service-type", type: "token", documentation: "[system|]code"),
-        .init(name: "specialty", type: "token", documentation: "[system|]code"),
-        .init(name: "appointment-type", type: "token", documentation: "[system|]code"),
+        .init(
+            name: "service-type", type: "token",
+            documentation: "[system|]code, |code, system|; several values; :not, :text"),
+        .init(
+            name: "specialty", type: "token",
+            documentation: "[system|]code, |code, system|; several values; :not, :text"),
+        .init(
+            name: "appointment-type", type: "token",
+            documentation: "[system|]code, |code, system|; several values; :not, :text"),
         .init(
             name: "end", type: "date",
             documentation: "on the end instant (R6's parameter; for overlap queries); prefixes as date"),
@@ -169,6 +175,8 @@ struct AppointmentReadInteractions {
             Set(Self.searchParameters.map(\.name)).union(chained),
             perParameter: [
                 "status": ["not"], "part-status": ["not"], "based-on": ["identifier"], "reason-code": ["text", "not"],
+                "service-type": CodeToken.modifiers, "specialty": CodeToken.modifiers,
+                "appointment-type": CodeToken.modifiers,
                 "service-category": ["text", "not"], "reason-reference": ["not"], "supporting-info": ["not"],
             ])
         if let p = search.values("based-on").first(where: { $0.modifier != "identifier" }) {
@@ -218,15 +226,9 @@ struct AppointmentReadInteractions {
                 && search.values("slot").allSatisfy { p in
                     p.values.contains { v in a.slotIDs.contains { "Slot/\($0)" == v || $0.description == v } }
                 }
-                && search.values("service-type").allSatisfy { p in
-                    p.values.contains { v in a.serviceTypes.contains { $0.matches(ScheduleInteractions.code(v)) } }
-                }
-                && search.values("specialty").allSatisfy { p in
-                    p.values.contains { v in a.specialties.contains { $0.matches(ScheduleInteractions.code(v)) } }
-                }
-                && search.values("appointment-type").allSatisfy { p in
-                    p.values.contains { v in a.appointmentTypes.contains { $0.matches(ScheduleInteractions.code(v)) } }
-                }
+                && search.values("service-type").allSatisfy { CodeToken.matches(a.serviceTypes, $0) }
+                && search.values("specialty").allSatisfy { CodeToken.matches(a.specialties, $0) }
+                && search.values("appointment-type").allSatisfy { CodeToken.matches(a.appointmentTypes, $0) }
                 && ends.allSatisfy { $0.matches(start: a.end, end: a.end.addingTimeInterval(1)) }
                 && search.values("part-status").allSatisfy { p in
                     (p.modifier == "not") != a.participants.contains { p.values.contains($0.status.rawValue) }

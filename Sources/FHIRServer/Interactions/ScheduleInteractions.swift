@@ -16,8 +16,12 @@ struct ScheduleInteractions {
             name: "actor", type: "reference",
             documentation: "Practitioner/{id}, Location/{id}, Device/{id}, HealthcareService/{id}"),
         .init(name: "active", type: "token", documentation: "true | false"),
-        .init(name: "service-type", type: "token", documentation: "[system|]code"),
-        .init(name: "specialty", type: "token", documentation: "[system|]code"),
+        .init(
+            name: "service-type", type: "token",
+            documentation: "[system|]code, |code, system|; several values; :not, :text"),
+        .init(
+            name: "specialty", type: "token",
+            documentation: "[system|]code, |code, system|; several values; :not, :text"),
         .init(name: "identifier", type: "token", documentation: "[system|]value as written; :not"),
         .init(name: "service-category", type: "token", documentation: "[system|]code as written; :text; :not"),
         .init(
@@ -82,7 +86,10 @@ struct ScheduleInteractions {
             let search = try SearchRequest(query: request.uri.query, strict: request.prefersStrictHandling)
             let warnings = try search.unsupported(
                 Set(Self.searchParameters.map(\.name)),
-                perParameter: ["identifier": ["not"], "service-category": ["text", "not"]])
+                perParameter: [
+                    "identifier": ["not"], "service-category": ["text", "not"], "service-type": CodeToken.modifiers,
+                    "specialty": CodeToken.modifiers,
+                ])
             let result = try ResultParameters(search, sortable: ["_id"])
             let dates = try search.values("date").flatMap(\.values).map { v throws(FHIRError) in
                 try DateSearchValue(v)
@@ -166,11 +173,7 @@ struct ScheduleInteractions {
             else { return false }
         }
         for (name, codes) in [("service-type", s.serviceTypes), ("specialty", s.specialties)] {
-            for p in search.values(name) {
-                guard p.values.contains(where: { v in codes.contains { $0.matches(Self.code(v)) } }) else {
-                    return false
-                }
-            }
+            for p in search.values(name) where !CodeToken.matches(codes, p) { return false }
         }
         return true
     }

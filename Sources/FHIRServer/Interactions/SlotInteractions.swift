@@ -19,9 +19,15 @@ struct SlotInteractions {
             documentation: "prefixes eq ne gt lt ge le sa eb ap; default window: now to 7 days ahead, at most 92 days"),
         .init(name: "end", type: "date", documentation: "as start, on the slot end"),
         .init(name: "status", type: "token", documentation: "free | busy | busy-unavailable; :not"),
-        .init(name: "service-type", type: "token", documentation: "[system|]code"),
-        .init(name: "specialty", type: "token", documentation: "[system|]code"),
-        .init(name: "appointment-type", type: "token", documentation: "[system|]code"),
+        .init(
+            name: "service-type", type: "token",
+            documentation: "[system|]code, |code, system|; several values; :not, :text"),
+        .init(
+            name: "specialty", type: "token",
+            documentation: "[system|]code, |code, system|; several values; :not, :text"),
+        .init(
+            name: "appointment-type", type: "token",
+            documentation: "[system|]code, |code, system|; several values; :not, :text"),
         .init(name: "identifier", type: "token", documentation: "[system|]value of published slots; :not"),
         .init(name: "service-category", type: "token", documentation: "[system|]code of published slots; :text; :not"),
         .init(name: "_id", type: "token", documentation: "slot id"),
@@ -67,7 +73,11 @@ struct SlotInteractions {
         let search = try SearchRequest(query: query, strict: request.prefersStrictHandling)
         let warnings = try search.unsupported(
             Set(Self.searchParameters.map(\.name)),
-            perParameter: ["status": ["not"], "identifier": ["not"], "service-category": ["text", "not"]])
+            perParameter: [
+                "status": ["not"], "identifier": ["not"], "service-category": ["text", "not"],
+                "service-type": CodeToken.modifiers, "appointment-type": CodeToken.modifiers,
+                "specialty": CodeToken.modifiers,
+            ])
         var written: [(ids: Set<String>, negated: Bool)] = []
         for name in ["identifier", "service-category"] {
             for p in search.values(name) {
@@ -105,16 +115,31 @@ struct SlotInteractions {
         let ids = search.values("_id").flatMap(\.values)
         var slotQuery = SlotQuery(
             from: from, to: to, scheduleIDs: scheduleIDs.isEmpty ? nil : scheduleIDs, onlyFree: false)
+        // One plain code narrows the expansion; anything else (several values, `|code`, `system|`, `:not`,
+        // `:text`) is matched on the expanded slots below.
         slotQuery.serviceType = token(search, "service-type")
         slotQuery.specialty = token(search, "specialty")
         slotQuery.appointmentType = token(search, "appointment-type")
         var slots = try await services.booking.findSlots(slotQuery)
+        // A slot's specialties are its rule's and its schedule's.
+        let scheduleSpecialties =
+            search.values("specialty").isEmpty
+            ? [:]
+            : Dictionary(uniqueKeysWithValues: try await services.store.schedules().map { ($0.id, $0.specialties) })
         slots = slots.filter { s in
             search.values("status").allSatisfy { ($0.modifier == "not") != $0.values.contains(s.status.rawValue) }
                 && startFilters.allSatisfy { $0.matches(start: s.start, end: s.start.addingTimeInterval(1)) }
                 && endFilters.allSatisfy { $0.matches(start: s.end, end: s.end.addingTimeInterval(1)) }
                 && (ids.isEmpty || ids.contains(s.id.description))
                 && written.allSatisfy { $0.ids.contains(s.id.description) != $0.negated }
+                && search.values("service-type").allSatisfy { CodeToken.matches(s.serviceTypes, $0) }
+                && search.values("specialty").allSatisfy {
+                    CodeToken.matches(s.specialties + (scheduleSpecialties[s.scheduleID] ?? []), $0)
+                }
+                && search.values("appointment-type").allSatisfy {
+                    // A slot that names no appointment type takes any (as the expansion filter does).
+                    s.appointmentTypes.isEmpty && $0.modifier == nil || CodeToken.matches(s.appointmentTypes, $0)
+                }
         }
         var zones: [String: ZoneResolver] = [:]
         var matches: [LazyMatch] = []
@@ -146,7 +171,10 @@ struct SlotInteractions {
     }
 
     func token(_ search: SearchRequest, _ name: String) -> Code? {
-        guard let v = search.values(name).first?.values.first else { return nil }
+        let ps = search.values(name)
+        guard ps.count == 1, let p = ps.first, p.modifier == nil, p.values.count == 1, let v = p.values.first,
+            !v.hasPrefix("|"), !v.hasSuffix("|")
+        else { return nil }
         let parts = v.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
         return parts.count == 2
             ? Code(system: parts[0].isEmpty ? nil : String(parts[0]), code: String(parts[1])) : Code(code: v)
