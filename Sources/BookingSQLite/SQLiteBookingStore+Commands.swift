@@ -221,7 +221,7 @@ extension SQLiteBookingStore {
         }
         try db.cachedStatement(
             sql: "INSERT INTO appointment_version (appointment_id, version, recorded_at, json) VALUES (?, ?, ?, ?)"
-        ).execute(arguments: [a.id, a.version, now.timeIntervalSince1970, json])
+        ).execute(arguments: [a.id, a.version, a.lastUpdated.timeIntervalSince1970, json])
     }
 
     func writeAppointment(_ db: Database, _ a: Appointment, now: Date) throws {
@@ -238,7 +238,7 @@ extension SQLiteBookingStore {
         try writeLinks(db, a)
         try db.cachedStatement(
             sql: "INSERT INTO appointment_version (appointment_id, version, recorded_at, json) VALUES (?, ?, ?, ?)"
-        ).execute(arguments: [a.id, a.version, now.timeIntervalSince1970, json])
+        ).execute(arguments: [a.id, a.version, a.lastUpdated.timeIntervalSince1970, json])
     }
 
     func writeLinks(_ db: Database, _ a: Appointment) throws {

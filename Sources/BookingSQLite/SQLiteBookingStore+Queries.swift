@@ -142,15 +142,18 @@ extension SQLiteBookingStore {
         return try rows.map { try decode(Appointment.self, $0) }
     }
 
-    public func recentVersions(since: Date?, limit: Int) async throws -> [Appointment] {
+    public func recentVersions(since: Date?, until: Date?, limit: Int) async throws -> [Appointment] {
         let rows = try readNow { db in
             try String.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT json FROM appointment_version WHERE recorded_at >= ?
-                        ORDER BY recorded_at DESC, appointment_id, version DESC LIMIT ?
+                        SELECT json FROM appointment_version WHERE recorded_at >= ? AND recorded_at <= ?
+                        ORDER BY recorded_at DESC, appointment_id DESC, version DESC LIMIT ?
                         """),
-                arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude, limit])
+                arguments: [
+                    since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude,
+                    until?.timeIntervalSince1970 ?? Double.greatestFiniteMagnitude, limit,
+                ])
         }
         return try rows.map { try decode(Appointment.self, $0) }
     }

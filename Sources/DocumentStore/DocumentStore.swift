@@ -51,6 +51,12 @@ public struct SearchCriterion: Sendable {
     }
 }
 
+extension DocumentStore {
+    public func history(type: String?, id: String?, since: Date?, limit: Int) async throws -> [StoredDocument] {
+        try await history(type: type, id: id, since: since, until: nil, limit: limit)
+    }
+}
+
 /// What went wrong in a document write.
 public enum DocumentStoreError: Error, Sendable, Hashable {
     /// `If-Match` style check failed.
@@ -70,8 +76,9 @@ public protocol DocumentStore: Sendable {
     /// The current versions (deleted markers included) of those of `ids` that were ever written, in no order.
     func current(type: String, ids: [String]) async throws -> [StoredDocument]
     func version(type: String, id: String, version: Int) async throws -> StoredDocument?
-    /// Versions newest first; `type`/`id` nil widen to type or system history; `since` filters by time.
-    func history(type: String?, id: String?, since: Date?, limit: Int) async throws -> [StoredDocument]
+    /// Versions newest first (ties by type, id, version descending); `type`/`id` nil widen to type or system
+    /// history; `since` and `until` (both inclusive) filter by time.
+    func history(type: String?, id: String?, since: Date?, until: Date?, limit: Int) async throws -> [StoredDocument]
     /// Ids of live (not deleted) documents of `type` whose index has every (name, any of values) given.
     func search(type: String, criteria: [SearchCriterion], lastUpdated: ClosedRange<Date>?) async throws
         -> [StoredDocument]

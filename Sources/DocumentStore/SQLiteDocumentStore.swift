@@ -94,7 +94,9 @@ public final class SQLiteDocumentStore: DocumentStore {
         }
     }
 
-    public func history(type: String?, id: String?, since: Date?, limit: Int) async throws -> [StoredDocument] {
+    public func history(type: String?, id: String?, since: Date?, until: Date?, limit: Int) async throws
+        -> [StoredDocument]
+    {
         var sql = "SELECT * FROM document_version WHERE 1 = 1"
         var args: [(any DatabaseValueConvertible)?] = []
         if let type {
@@ -109,7 +111,11 @@ public final class SQLiteDocumentStore: DocumentStore {
             sql += " AND last_updated >= ?"
             args.append(since.timeIntervalSince1970)
         }
-        sql += " ORDER BY last_updated DESC, version DESC LIMIT ?"
+        if let until {
+            sql += " AND last_updated <= ?"
+            args.append(until.timeIntervalSince1970)
+        }
+        sql += " ORDER BY last_updated DESC, type DESC, id DESC, version DESC LIMIT ?"
         args.append(limit)
         let finalSQL = sql
         let arguments = StatementArguments(args)

@@ -58,7 +58,8 @@ public protocol BookingStore: Sendable {
     /// Every version of an appointment, oldest first.
     func history(appointmentID: String) async throws -> [Appointment]
     /// Versions of every appointment recorded at or after `since`, newest first, at most `limit`.
-    func recentVersions(since: Date?, limit: Int) async throws -> [Appointment]
+    /// (`since` and `until` inclusive; ties by appointment id and version, descending.)
+    func recentVersions(since: Date?, until: Date?, limit: Int) async throws -> [Appointment]
     /// Flags appointments (that still hold capacity) as needing rescheduling, and clears the recheck job of each
     /// schedule in `recheckedVersions` whose availability version is still the one that was checked.
     func flag(_ flags: [String: RescheduleFlag], recheckedVersions: [String: Int], outbox: [OutboxMessage]) async throws
@@ -162,6 +163,10 @@ public struct AppointmentQuery: Sendable {
 }
 
 extension BookingStore {
+    public func recentVersions(since: Date?, limit: Int) async throws -> [Appointment] {
+        try await recentVersions(since: since, until: nil, limit: limit)
+    }
+
     public func usage(scheduleID: String, from: Date, to: Date, dates: [LocalDate], now: Date) async throws
         -> (slots: [SlotID: Int], days: [LocalDate: Int])
     {

@@ -119,28 +119,19 @@ struct DirectoryInteractions {
 
     func history(_ request: Request, _ type: String, id: String?) async throws -> Response {
         let negotiation = try Negotiation.response(for: request)
-        let search = try SearchRequest(query: request.uri.query, strict: false)
-        var since: Date?
-        if let s = search.values("_since").first?.values.first {
-            guard let dt = FHIRDateTime(s), dt.precision >= .second else {
-                throw FHIRError(.badRequest, code: "invalid", "_since is an instant")
-            }
-            since = Date(timeIntervalSince1970: dt.epochSeconds)
-        }
+        let (since, count, cursor) = try HistoryInteractions.parameters(request.uri.query)
         if let id, try await documents.current(type: type, id: id) == nil {
             throw FHIRError(.notFound, code: "not-found", "\(type)/\(id) not found")
         }
-        let versions = try await documents.history(type: type, id: id, since: since, limit: search.count)
-        var bundle = BundleResource()
-        bundle.type = "history"
-        if versions.count < search.count { bundle.total = versions.count }
-        bundle.entries = try versions.map { v in
-            HistoryInteractions.entry(
-                .init(
+        let versions = try await documents.history(
+            type: type, id: id, since: since, until: cursor.until, limit: count + cursor.skip + 1)
+        let bundle = HistoryInteractions.bundle(
+            try versions.map { v in
+                HistoryInteractions.Version(
                     type: v.type, id: v.id, version: v.version, at: v.lastUpdated,
-                    resource: v.deleted ? nil : try element(v), deleted: v.deleted),
-                baseURL: baseURL)
-        }
+                    resource: v.deleted ? nil : try element(v), deleted: v.deleted)
+            }, count: count, cursor: cursor, path: "\(baseURL)/\(type)\(id.map { "/\($0)" } ?? "")/_history",
+            query: request.uri.query, baseURL: baseURL)
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
 

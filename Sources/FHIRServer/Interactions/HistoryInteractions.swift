@@ -6,9 +6,9 @@ import Foundation
 import Hummingbird
 
 /// Type history of Appointment (`GET /fhir/Appointment/_history`) and system history (`GET /fhir/_history`):
-/// the newest versions first, `_since` (an instant) and `_count` (default 50, at most 1000). System history merges
-/// the appointments' versions with the stored documents' (directory resources, AppointmentResponse). Slots and
-/// Schedules are computed from the availability and have no versions of their own.
+/// the newest versions first, `_since` (an instant) and `_count` (default 50, at most 1000), paged by a `next`
+/// link whose cursor stays right while new versions are written. System history merges the appointments'
+/// versions with the stored documents' (directory resources, AppointmentResponse).
 struct HistoryInteractions {
     let services: GatewayServices
     let base: ServerBase
@@ -40,23 +40,91 @@ struct HistoryInteractions {
                 lastModified: instantText(v.at)))
     }
 
-    func history(_ request: Request, system: Bool) async throws -> Response {
-        let negotiation = try Negotiation.response(for: request)
-        let search = try SearchRequest(query: request.uri.query, strict: true)
+    /// Where a history page starts: after the versions at or after `until` that earlier pages showed (`skip` of
+    /// those recorded exactly at `until`; ties are ordered by type, id and version, descending).
+    struct Cursor: Equatable {
+        var until: Date?
+        var skip = 0
+    }
+
+    /// `_since`, `_count` and the paging cursor (`_until`, `_skip`, written by the server in `next` links).
+    static func parameters(_ query: String?) throws -> (since: Date?, count: Int, cursor: Cursor) {
+        let search = try SearchRequest(query: query, strict: true)
         var since: Date?
+        var cursor = Cursor()
         for p in search.parameters {
+            guard let v = p.values.first else { continue }
             switch p.name {
             case "_since":
-                guard let v = p.values.first, let dt = FHIRDateTime(v), dt.precision >= .second else {
+                guard let dt = FHIRDateTime(v), dt.precision >= .second else {
                     throw FHIRError(.badRequest, code: "invalid", "_since is an instant")
                 }
                 since = Date(timeIntervalSince1970: dt.epochSeconds)
+            case "_until":
+                guard let t = Double(v), t.isFinite else {
+                    throw FHIRError(.badRequest, code: "invalid", "_until is the server's paging cursor")
+                }
+                cursor.until = Date(timeIntervalSince1970: t)
+            case "_skip":
+                guard let n = Int(v), n >= 0 else {
+                    throw FHIRError(.badRequest, code: "invalid", "_skip is the server's paging cursor")
+                }
+                cursor.skip = n
+            case "_format", "_pretty", "_count":
+                continue
             default:
                 throw FHIRError(.badRequest, code: "not-supported", "history takes _since and _count, not \(p.name)")
             }
         }
-        let limit = search.count
-        let recent = try await services.store.recentVersions(since: since, limit: limit)
+        return (since, search.count, cursor)
+    }
+
+    static func precedes(_ a: Version, _ b: Version) -> Bool {
+        (a.at, a.type, a.id, a.version) > (b.at, b.type, b.id, b.version)
+    }
+
+    /// One page of `versions` (newest first, fetched with at least `count + cursor.skip + 1` from each source) and
+    /// the cursor of the next page, nil when this is the last.
+    static func page(_ versions: [Version], count: Int, cursor: Cursor) -> (page: [Version], next: Cursor?) {
+        var rest = versions[...]
+        if let until = cursor.until {
+            var dropped = 0
+            while dropped < cursor.skip, let first = rest.first, first.at == until {
+                rest = rest.dropFirst()
+                dropped += 1
+            }
+        }
+        let page = Array(rest.prefix(count))
+        guard rest.count > count, let last = page.last else { return (page, nil) }
+        let shown = page.filter { $0.at == last.at }.count + (last.at == cursor.until ? cursor.skip : 0)
+        return (page, Cursor(until: last.at, skip: shown))
+    }
+
+    /// The history Bundle: self link, next link when more versions follow, `total` only when it is all of them.
+    static func bundle(
+        _ versions: [Version], count: Int, cursor: Cursor, path: String, query: String?, baseURL: String
+    ) -> BundleResource {
+        let (page, next) = page(versions, count: count, cursor: cursor)
+        var bundle = BundleResource()
+        bundle.type = "history"
+        if next == nil && cursor == Cursor() { bundle.total = page.count }
+        let kept = (query ?? "").split(separator: "&").filter { p in
+            !["_until=", "_skip="].contains { p.hasPrefix($0) }
+        }
+        bundle.links = [("self", path + (query.map { "?\($0)" } ?? ""))]
+        if let next, let until = next.until {
+            let q = kept + ["_until=\(until.timeIntervalSince1970)", "_skip=\(next.skip)"]
+            bundle.links.append(("next", path + "?" + q.joined(separator: "&")))
+        }
+        bundle.entries = page.map { entry($0, baseURL: baseURL) }
+        return bundle
+    }
+
+    func history(_ request: Request, system: Bool) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let (since, count, cursor) = try Self.parameters(request.uri.query)
+        let limit = count + cursor.skip + 1
+        let recent = try await services.store.recentVersions(since: since, until: cursor.until, limit: limit)
         let forms = WrittenForms(services: services)
         var written: [String: [(document: StoredDocument, form: WrittenForm?)]] = [:]
         for id in Set(recent.map(\.id)) { written[id] = try await forms.history("Appointment", id: id) }
@@ -69,7 +137,8 @@ struct HistoryInteractions {
                 deleted: a.deletedAt != nil)
         }
         if system {
-            for d in try await services.documents.history(type: nil, id: nil, since: since, limit: limit)
+            for d in try await services.documents.history(
+                type: nil, id: nil, since: since, until: cursor.until, limit: limit)
             where !WrittenForms.isInternal(d.type) {
                 versions.append(
                     Version(
@@ -77,16 +146,11 @@ struct HistoryInteractions {
                         resource: d.deleted ? nil : try services.responses.codec.read(d.body, format: .json),
                         deleted: d.deleted))
             }
-            versions.sort { ($0.at, $0.type, $0.id, $0.version) > ($1.at, $1.type, $1.id, $1.version) }
         }
-        let page = versions.prefix(limit)
-        var bundle = BundleResource()
-        bundle.type = "history"
-        if versions.count < limit { bundle.total = versions.count }
-        bundle.links = [
-            ("self", "\(base.url)/\(system ? "" : "Appointment/")_history" + (request.uri.query.map { "?\($0)" } ?? ""))
-        ]
-        bundle.entries = page.map { Self.entry($0, baseURL: base.url) }
+        versions.sort(by: Self.precedes)
+        let bundle = Self.bundle(
+            versions, count: count, cursor: cursor, path: "\(base.url)/\(system ? "" : "Appointment/")_history",
+            query: request.uri.query, baseURL: base.url)
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
 }
