@@ -95,11 +95,15 @@ public final class SQLiteBookingStore: BookingStore {
     }
 
     public func schedule(id: String) async throws -> Schedule? {
+        try cachedSchedules(ids: [id]).first?.schedule
+    }
+
+    public func scheduleAndVersion(id: String) async throws -> (schedule: Schedule, version: Int)? {
         try cachedSchedules(ids: [id]).first
     }
 
     /// The schedules of `ids` that exist (nil: all), ordered by id; only those whose version moved are decoded.
-    func cachedSchedules(ids: [String]?) throws -> [Schedule] {
+    func cachedSchedules(ids: [String]?) throws -> [(schedule: Schedule, version: Int)] {
         let cached = scheduleCache.withLock { $0 }
         let rows: [(id: String, version: Int, json: String?)] = try readNow { db in
             let versions: [(String, Int)]
@@ -123,18 +127,18 @@ public final class SQLiteBookingStore: BookingStore {
             }
         }
         var fresh: [String: (version: Int, schedule: Schedule)] = [:]
-        let out: [Schedule] = try rows.compactMap { row in
-            guard let json = row.json else { return cached[row.id]?.schedule }
+        let out: [(schedule: Schedule, version: Int)] = try rows.compactMap { row in
+            guard let json = row.json else { return cached[row.id].map { ($0.schedule, row.version) } }
             let s = try decode(Schedule.self, json)
             fresh[row.id] = (row.version, s)
-            return s
+            return (s, row.version)
         }
         if !fresh.isEmpty { scheduleCache.withLock { $0.merge(fresh) { _, new in new } } }
         return out
     }
 
     public func schedules() async throws -> [Schedule] {
-        try cachedSchedules(ids: nil)
+        try cachedSchedules(ids: nil).map(\.schedule)
     }
 
     // MARK: Availability

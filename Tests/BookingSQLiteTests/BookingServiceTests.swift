@@ -256,3 +256,23 @@ struct BookingServiceTests {
         #expect(found.count == 8 && found.allSatisfy { $0.scheduleID == "dr-rossi" })
     }
 }
+
+@Suite("SQLite store caches")
+struct StoreCacheTests {
+    @Test("a schedule changed through another store on the same file is read fresh, not from the cache")
+    func scheduleCacheFollowsOtherProcesses() async throws {
+        let f = try StoreFixture()
+        try await f.seedClinic()
+        let reader = f.store
+        #expect(try await reader.schedule(id: "dr-rossi")?.comment == nil)
+        let other = try SQLiteBookingStore(path: f.path)
+        var changed = try #require(try await other.schedule(id: "dr-rossi"))
+        changed.comment = "closed on Fridays"
+        try await other.upsertSchedule(changed)
+        #expect(try await reader.schedule(id: "dr-rossi")?.comment == "closed on Fridays")
+        let (schedule, version) = try #require(try await reader.scheduleAndVersion(id: "dr-rossi"))
+        #expect(schedule.comment == "closed on Fridays")
+        #expect(try await reader.availabilityVersions(scheduleIDs: ["dr-rossi"])["dr-rossi"] == version)
+        #expect(try await reader.schedules().first { $0.id == "dr-rossi" }?.comment == "closed on Fridays")
+    }
+}

@@ -11,6 +11,8 @@ public protocol BookingStore: Sendable {
     /// Saves a schedule; bumps its availability version.
     func upsertSchedule(_ schedule: Schedule) async throws
     func schedule(id: String) async throws -> Schedule?
+    /// The schedule with its availability version, read together.
+    func scheduleAndVersion(id: String) async throws -> (schedule: Schedule, version: Int)?
     func schedules() async throws -> [Schedule]
 
     // MARK: Availability (each change bumps the availability version of the schedules it touches and records a
@@ -163,6 +165,11 @@ public struct AppointmentQuery: Sendable {
 }
 
 extension BookingStore {
+    public func scheduleAndVersion(id: String) async throws -> (schedule: Schedule, version: Int)? {
+        guard let s = try await schedule(id: id) else { return nil }
+        return (s, try await availabilityVersions(scheduleIDs: [id])[id] ?? 0)
+    }
+
     public func recentVersions(since: Date?, limit: Int) async throws -> [Appointment] {
         try await recentVersions(since: since, until: nil, limit: limit)
     }

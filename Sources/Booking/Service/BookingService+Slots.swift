@@ -54,10 +54,10 @@ extension BookingService {
 
     /// One slot by id with its schedule's zone (to write its local times), in one pass over the store.
     public func slotInZone(_ id: SlotID) async throws -> (slot: Slot, zone: ZoneResolver)? {
-        guard let schedule = try await store.schedule(id: id.scheduleID),
+        guard let (schedule, version) = try await store.scheduleAndVersion(id: id.scheduleID),
             schedule.effectiveMode(default: configuration.defaultMode) == .full
         else { return nil }
-        let expander = try await expander(for: schedule)
+        let expander = try await expander(for: schedule, version: version)
         guard let raw = expander.slot(id), let slot = try await applyAvailability([raw], expander: expander).first
         else { return nil }
         return (slot, expander.zone)
