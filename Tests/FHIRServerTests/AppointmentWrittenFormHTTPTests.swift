@@ -199,6 +199,17 @@ struct AppointmentWrittenFormHTTPTests {
             let wrong = try await client.execute(
                 uri: "/fhir/Appointment/\(id)", method: .delete, headers: [.ifMatch: "W/\"9\""])
             #expect(wrong.status == .preconditionFailed)
+            let unchanged = try await client.execute(
+                uri: "/fhir/Appointment/\(id)", method: .get, headers: [.ifNoneMatch: "W/\"1\""])
+            #expect(unchanged.status == .notModified)
+            let notModified = try await client.execute(
+                uri: "/fhir/Appointment/\(id)", method: .get,
+                headers: [.ifModifiedSince: "Wed, 01 Jul 2026 00:00:00 GMT"])
+            #expect(notModified.status == .notModified)
+            let modified = try await client.execute(
+                uri: "/fhir/Appointment/\(id)", method: .get,
+                headers: [.ifModifiedSince: "Sun, 31 May 2026 00:00:00 GMT"])
+            #expect(modified.status == .ok)
             let slotBefore = try await client.execute(uri: "/fhir/Slot/\(slot)", method: .get).resource()
             #expect(slotBefore.string("status") == "busy")
 
@@ -275,6 +286,56 @@ struct AppointmentWrittenFormHTTPTests {
             let rossi = try await client.execute(
                 uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: ByteBuffer(string: body("rossi")))
             #expect(rossi.status == .unprocessableContent)
+        }
+    }
+
+    @Test("conditional create, update and delete of appointments follow the 412 rules")
+    func conditional() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            let body = GatewayFixture.appointmentJSON(slot: GatewayFixture.slot("09:00"))
+            var headers = jsonHeaders
+            headers[.init("If-None-Exist")!] = "patient=Patient/p1&date=2026-06-02"
+            let first = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(first.status == .created)
+            let id = try #require(try first.resource().resourceID)
+            let second = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(second.status == .ok)
+            #expect(try second.resource().resourceID == id)
+            let all = try await client.execute(uri: "/fhir/Appointment", method: .get)
+            #expect(BundleResource(try all.resource())?.total == 1)
+
+            let other = GatewayFixture.appointmentJSON(slot: GatewayFixture.slot("10:00"))
+            #expect(
+                try await client.execute(
+                    uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: ByteBuffer(string: other)
+                ).status == .created)
+            let ambiguous = try await client.execute(
+                uri: "/fhir/Appointment", method: .post,
+                headers: [.contentType: "application/fhir+json", .init("If-None-Exist")!: "patient=Patient/p1"],
+                body: ByteBuffer(string: other))
+            #expect(ambiguous.status == .preconditionFailed)
+
+            var cancelled = try first.resource()
+            cancelled.children.removeAll { $0.name == "id" || $0.name == "meta" }
+            cancelled.setPrimitive("status", type: "code", "cancelled")
+            let update = try await client.execute(
+                uri: "/fhir/Appointment?_id=\(id)", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: FHIRJSONWriter(registry: Conformance.registry).string(cancelled)))
+            #expect(update.status == .ok, "\(update.text)")
+            #expect(try update.resource().string("status") == "cancelled")
+            let many = try await client.execute(
+                uri: "/fhir/Appointment?patient=Patient/p1", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: FHIRJSONWriter(registry: Conformance.registry).string(cancelled)))
+            #expect(many.status == .preconditionFailed)
+
+            let deleted = try await client.execute(uri: "/fhir/Appointment?patient=Patient/p1", method: .delete)
+            #expect(deleted.status == .noContent)
+            let none = try await client.execute(uri: "/fhir/Appointment", method: .get)
+            #expect(BundleResource(try none.resource())?.total == 0)
+            #expect(try await client.execute(uri: "/fhir/Appointment/\(id)", method: .get).status == .gone)
         }
     }
 }

@@ -33,6 +33,23 @@ public struct FHIRResponses: Sendable {
     /// The answer to a create or update, shaped by `Prefer: return=minimal | representation | OperationOutcome`
     /// (representation by default). `issues` (validation findings under the warn policy) are added to the
     /// OperationOutcome form.
+    /// A read's answer: 304 when `If-None-Match` names the resource's version or `If-Modified-Since` is not
+    /// before its `meta.lastUpdated`, else the resource.
+    public func read(_ resource: Element, request: Request, negotiation: Negotiation) -> Response {
+        if let v = resource.descendant("meta", "versionId")?.value,
+            let inm = request.headers[.ifNoneMatch], inm == "W/\"\(v)\"" || inm == "\"\(v)\""
+        {
+            return Response(status: .notModified)
+        }
+        if let since = request.headers[.ifModifiedSince], let date = Self.parseHTTPDate(since),
+            let updated = resource.descendant("meta", "lastUpdated")?.value.flatMap(FHIRDateTime.init),
+            updated.epochSeconds.rounded(.down) <= date.timeIntervalSince1970
+        {
+            return Response(status: .notModified)
+        }
+        return self.resource(resource, negotiation: negotiation)
+    }
+
     public func written(
         _ resource: Element, status: HTTPResponse.Status, negotiation: Negotiation, location: String?, request: Request,
         issues: [OperationOutcomeResource.Issue] = []

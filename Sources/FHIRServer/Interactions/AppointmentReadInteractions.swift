@@ -53,11 +53,9 @@ struct AppointmentReadInteractions {
         router.get("/fhir/Appointment/:id") { request, context in
             let negotiation = try Negotiation.response(for: request)
             let a = try await appointment(try context.parameters.require("id"))
-            if let inm = request.headers[.ifNoneMatch], inm == "W/\"\(a.version)\"" {
-                return Response(status: .notModified)
-            }
-            return services.responses.resource(
-                try await forms.render(AppointmentMapping.resource(a).element), negotiation: negotiation)
+            return services.responses.read(
+                try await forms.render(AppointmentMapping.resource(a).element), request: request,
+                negotiation: negotiation)
         }
         router.get("/fhir/Appointment/:id/_history/:vid") { request, context in
             let negotiation = try Negotiation.response(for: request)
@@ -166,26 +164,56 @@ struct AppointmentReadInteractions {
         return out
     }
 
+    static let modifiers: [String: Set<String>] = [
+        "status": ["not"], "part-status": ["not"], "based-on": ["identifier"], "reason-code": ["text", "not"],
+        "service-type": CodeToken.modifiers, "specialty": CodeToken.modifiers, "appointment-type": CodeToken.modifiers,
+        "service-category": ["text", "not"], "reason-reference": ["not"], "supporting-info": ["not"],
+    ]
+
+    /// The unsupported parameters of `search` as warnings (400 under strict handling).
+    static func warnings(_ search: SearchRequest) throws(FHIRError) -> [OperationOutcomeResource.Issue] {
+        let chained = Set(
+            search.parameters.filter { $0.name.contains(".") || ($0.modifier?.contains(".") ?? false) }.map(\.name))
+        return try search.unsupported(Set(searchParameters.map(\.name)).union(chained), perParameter: modifiers)
+    }
+
     func search(_ request: Request) async throws -> Response {
         let negotiation = try Negotiation.response(for: request)
         let search = try SearchRequest(query: request.uri.query, strict: request.prefersStrictHandling)
-        let chained = Set(
-            search.parameters.filter { $0.name.contains(".") || ($0.modifier?.contains(".") ?? false) }.map(\.name))
-        let warnings = try search.unsupported(
-            Set(Self.searchParameters.map(\.name)).union(chained),
-            perParameter: [
-                "status": ["not"], "part-status": ["not"], "based-on": ["identifier"], "reason-code": ["text", "not"],
-                "service-type": CodeToken.modifiers, "specialty": CodeToken.modifiers,
-                "appointment-type": CodeToken.modifiers,
-                "service-category": ["text", "not"], "reason-reference": ["not"], "supporting-info": ["not"],
-            ])
+        let warnings = try Self.warnings(search)
+        let result = try ResultParameters(search, sortable: ["date", "status", "_id", "_lastUpdated"])
+        let matches = try await matches(search)
+        let includes = try IncludeRequest(search, searchedType: "Appointment")
+        let bundle = try await SearchsetBuilder(
+            baseURL: baseURL, type: "Appointment", request: request, defaultSort: ["date"]
+        ).bundle(
+            lazy: matches.map { a in
+                LazyMatch(
+                    id: a.id,
+                    key: { key in
+                        switch key {
+                        case "date", "start": ResultParameters.sortableInstant(a.start.timeIntervalSince1970)
+                        case "end": ResultParameters.sortableInstant(a.end.timeIntervalSince1970)
+                        case "_lastUpdated": ResultParameters.sortableInstant(a.lastUpdated.timeIntervalSince1970)
+                        case "status": a.status.rawValue
+                        default: ""
+                        }
+                    }, make: { AppointmentMapping.resource(a).element })
+            }, count: search.count,
+            offset: try SearchsetBuilder.offset(request), warnings: warnings + includes.warnings, result: result,
+            registry: services.responses.codec.registry, render: { try await forms.render($0) },
+            include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })
+        return services.responses.resource(bundle.element, negotiation: negotiation)
+    }
+
+    /// The appointments `search` selects (its filter parameters; result parameters are the caller's).
+    func matches(_ search: SearchRequest) async throws -> [Appointment] {
         if let p = search.values("based-on").first(where: { $0.modifier != "identifier" }) {
             throw FHIRError(
                 .badRequest, code: "not-supported",
                 "based-on is searched by identifier (based-on:identifier=…), not \(p.values.first ?? "")")
         }
         let ends = try search.values("end").flatMap(\.values).map { v throws(FHIRError) in try DateSearchValue(v) }
-        let result = try ResultParameters(search, sortable: ["date", "status", "_id", "_lastUpdated"])
         var query = AppointmentQuery()
         if let i = search.values("identifier").first?.values.first {
             let parts = i.split(separator: "|", maxSplits: 1)
@@ -240,26 +268,6 @@ struct AppointmentReadInteractions {
                     }
                 }
         }
-        let includes = try IncludeRequest(search, searchedType: "Appointment")
-        let bundle = try await SearchsetBuilder(
-            baseURL: baseURL, type: "Appointment", request: request, defaultSort: ["date"]
-        ).bundle(
-            lazy: matches.map { a in
-                LazyMatch(
-                    id: a.id,
-                    key: { key in
-                        switch key {
-                        case "date", "start": ResultParameters.sortableInstant(a.start.timeIntervalSince1970)
-                        case "end": ResultParameters.sortableInstant(a.end.timeIntervalSince1970)
-                        case "_lastUpdated": ResultParameters.sortableInstant(a.lastUpdated.timeIntervalSince1970)
-                        case "status": a.status.rawValue
-                        default: ""
-                        }
-                    }, make: { AppointmentMapping.resource(a).element })
-            }, count: search.count,
-            offset: try SearchsetBuilder.offset(request), warnings: warnings + includes.warnings, result: result,
-            registry: services.responses.codec.registry, render: { try await forms.render($0) },
-            include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })
-        return services.responses.resource(bundle.element, negotiation: negotiation)
+        return matches
     }
 }

@@ -19,6 +19,11 @@ struct AppointmentWriteInteractions {
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         for i in ["create", "update", "patch", "delete"] { catalog.add("Appointment", interaction: i) }
         catalog.set("Appointment", "updateCreate", "true")
+        catalog.set("Appointment", "conditionalCreate", "true")
+        catalog.set("Appointment", "conditionalUpdate", "true")
+        catalog.set("Appointment", "conditionalDelete", "multiple")
+        router.put("/fhir/Appointment") { request, _ in try await conditionalUpdate(request) }
+        router.delete("/fhir/Appointment") { request, _ in try await conditionalDelete(request) }
         router.post("/fhir/Appointment") { request, _ in try await create(request) }
         router.put("/fhir/Appointment/:id") { request, context in
             let negotiation = try Negotiation.response(for: request)
@@ -37,6 +42,19 @@ struct AppointmentWriteInteractions {
     func create(_ request: Request) async throws -> Response {
         let negotiation = try Negotiation.response(for: request)
         let element = try await services.responses.readBody(request, maxBytes: services.maxBodyBytes)
+        if let condition = request.headers[.init("If-None-Exist")!] {
+            let existing = try await conditionMatches(condition)
+            if existing.count > 1 {
+                throw FHIRError(
+                    .preconditionFailed, code: "multiple-matches",
+                    "If-None-Exist matches \(existing.count) appointments")
+            }
+            if let a = existing.first {
+                return services.responses.resource(
+                    try await forms.render(AppointmentMapping.resource(a).element), status: .ok,
+                    negotiation: negotiation)
+            }
+        }
         let (appointment, created, body) = try await create(element)
         return services.responses.written(
             body, status: created ? .created : .ok, negotiation: negotiation,
@@ -61,6 +79,61 @@ struct AppointmentWriteInteractions {
         let form = WrittenForm(written: element, mapped: mapped, domainVersion: appointment.version)
         try await forms.save("Appointment", id: appointment.id, form: form)
         return (appointment, true, form.merged(with: mapped))
+    }
+
+    /// The appointments a condition (If-None-Exist, conditional update or delete) selects: every parameter must be
+    /// one the search applies, so that a condition never widens silently.
+    func conditionMatches(_ query: String?) async throws -> [Appointment] {
+        let search = try SearchRequest(query: query, strict: true)
+        guard !search.parameters.isEmpty else {
+            throw FHIRError(.badRequest, code: "invalid", "a condition needs search parameters")
+        }
+        if let p = search.parameters.first(where: { ResultParameters.names.contains($0.name) }) {
+            throw FHIRError(.badRequest, code: "invalid", "'\(p.name)' is not a condition")
+        }
+        _ = try AppointmentReadInteractions.warnings(search)
+        return try await AppointmentReadInteractions(services: services, base: base).matches(search)
+    }
+
+    /// `PUT /fhir/Appointment?condition`: none matches → a create; one → its update; several → 412.
+    func conditionalUpdate(_ request: Request) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let element = try await services.responses.readBody(request, maxBytes: services.maxBodyBytes)
+        let found = try await conditionMatches(request.uri.query)
+        if found.count > 1 {
+            throw FHIRError(
+                .preconditionFailed, code: "multiple-matches", "the condition matches \(found.count) appointments")
+        }
+        guard let target = found.first else {
+            let (appointment, created, body) = try await create(element, id: element.resourceID)
+            return services.responses.written(
+                body, status: created ? .created : .ok, negotiation: negotiation,
+                location: "\(baseURL)/Appointment/\(appointment.id)/_history/\(appointment.version)", request: request)
+        }
+        if let id = element.resourceID, id != target.id {
+            throw FHIRError(
+                .badRequest, code: "invalid", "the body's id is not the id of the appointment the condition matches")
+        }
+        var body = element
+        body.setPrimitive("id", type: "id", target.id)
+        return try await update(request, id: target.id, element: body, negotiation: negotiation)
+    }
+
+    /// `DELETE /fhir/Appointment?condition`: every match is deleted (at most 100, else 412).
+    func conditionalDelete(_ request: Request) async throws -> Response {
+        _ = try Negotiation.response(for: request)
+        let found = try await conditionMatches(request.uri.query)
+        if found.count > DirectoryInteractions.maxConditionalDeletes {
+            throw FHIRError(
+                .preconditionFailed, code: "multiple-matches",
+                "the condition matches \(found.count) appointments (at most \(DirectoryInteractions.maxConditionalDeletes) are deleted at once)"
+            )
+        }
+        for a in found {
+            try await services.booking.delete(appointmentID: a.id)
+            try await forms.delete("Appointment", id: a.id)
+        }
+        return Response(status: .noContent)
     }
 
     /// The booking an incoming Appointment asks for, validated (write policy) and with its schedules resolved.

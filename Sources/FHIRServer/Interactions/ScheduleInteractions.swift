@@ -44,11 +44,8 @@ struct ScheduleInteractions {
             }
             let document = try await services.documents.current(type: WrittenForms.documentType("Schedule"), id: id)
             if document?.deleted == true { throw FHIRError(.gone, code: "deleted", "Schedule/\(id) was deleted") }
-            if let v = document?.version, request.headers[.ifNoneMatch] == "W/\"\(v)\"" {
-                return Response(status: .notModified)
-            }
             let served = try forms.completed(try await resource(schedule).element, document: document)
-            return services.responses.resource(served, negotiation: negotiation)
+            return services.responses.read(served, request: request, negotiation: negotiation)
         }
         router.get("/fhir/Schedule/:id/_history/:vid") { request, context in
             let negotiation = try Negotiation.response(for: request)

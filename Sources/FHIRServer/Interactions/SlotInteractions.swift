@@ -54,7 +54,7 @@ struct SlotInteractions {
                 slot.ruleID.hasPrefix(SlotWriteInteractions.rulePrefix)
                 ? try await services.documents.current(type: formType, id: id) : nil
             let served = try forms.completed(SlotMapping.resource(slot, zone: zone).element, document: document)
-            return services.responses.resource(served, negotiation: negotiation)
+            return services.responses.read(served, request: request, negotiation: negotiation)
         }
         router.get("/fhir/Slot") { request, _ in try await search(request, query: request.uri.query) }
         router.post("/fhir/Slot/_search") { request, _ in

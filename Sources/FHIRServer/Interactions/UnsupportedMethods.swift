@@ -19,8 +19,6 @@ struct UnsupportedMethods {
         for method in [HTTPRequest.Method.put, .delete, .patch] {
             router.on("/fhir/Schedule", method: method, use: refuse)
         }
-        router.on("/fhir/Appointment", method: .delete, use: refuse)
-        router.on("/fhir/Appointment", method: .put, use: refuse)
         for type in DirectoryInteractions.documentTypes {
             router.on(RouterPath("/fhir/\(type)/:id"), method: .post, use: refuse)
         }
