@@ -40,7 +40,7 @@ public func buildRouter(services: GatewayServices, base: ServerBase) -> Router<B
             servedTypes: ["Appointment", "Slot", "Schedule"] + DirectoryInteractions.documentTypes)
     }
     OperationDefinitionInteractions(services: services, base: base).register(on: router, catalog: catalog)
-    MetadataInteraction(services: services, catalog: catalog).register(on: router)
+    MetadataInteraction(services: services, catalog: catalog, base: base).register(on: router)
     UnsupportedMethods().register(on: router)
     return router
 }

@@ -1,6 +1,7 @@
 import Booking
 import FHIRModel
 import FHIRTestSupport
+import FHIRValidation
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -126,6 +127,10 @@ struct SlotAndMetadataHTTPTests {
                 let r = try await client.execute(uri: "/fhir/metadata?_format=\(format)", method: .get)
                 let cs = try #require(CapabilityStatementResource(try r.resource()))
                 #expect(cs.fhirVersion == "4.0.1")
+                // Valid against the core definition and its invariants (cpb-14 wants implementation for kind instance).
+                let issues = GatewayFixture.validator.validate(try r.resource())
+                #expect(issues.filter { $0.severity <= .error }.isEmpty, "\(issues)")
+                #expect(try r.resource().descendant("implementation", "url")?.value == GatewayFixture.base)
                 #expect(Set(cs.formats) == ["application/fhir+json", "application/fhir+xml"])
                 #expect(cs.interactions["Appointment"]?.contains("create") == true)
                 #expect(

@@ -6,6 +6,7 @@ import Hummingbird
 struct MetadataInteraction {
     let services: GatewayServices
     let catalog: RouteCatalog
+    let base: ServerBase
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/fhir/metadata") { request, _ in
@@ -25,6 +26,12 @@ struct MetadataInteraction {
             p("date", "dateTime", "2026-11-25"),
             p("kind", "code", "instance"),
             Element(name: "software", type: "BackboneElement", children: [p("name", "string", "booking-gateway")]),
+            // kind = instance: this server at this base (cpb-14).
+            Element(
+                name: "implementation", type: "BackboneElement",
+                children: [
+                    p("description", "string", "booking-gateway FHIR R4 server"), p("url", "url", base.url),
+                ]),
             p("fhirVersion", "code", "4.0.1"),
             p("format", "code", "application/fhir+json"),
             p("format", "code", "application/fhir+xml"),
