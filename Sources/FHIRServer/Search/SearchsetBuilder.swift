@@ -157,19 +157,21 @@ struct SearchsetBuilder {
         let included = try await include(page)
         if let result, let registry { page = page.map { result.shaped($0, registry: registry) } }
         b.links = links
-        var entries = page.map { r in
-            BundleResource.Entry(
-                fullUrl: "\(baseURL)/\(r.type)/\(r.resourceID ?? "")", resource: r, searchMode: "match")
-        }
-        entries += included.map { r in
-            BundleResource.Entry(
-                fullUrl: "\(baseURL)/\(r.type)/\(r.resourceID ?? "")", resource: r, searchMode: "include")
-        }
+        var entries = page.map { BundleResource.Entry(fullUrl: fullUrl($0), resource: $0, searchMode: "match") }
+        entries += included.map { BundleResource.Entry(fullUrl: fullUrl($0), resource: $0, searchMode: "include") }
         if !warnings.isEmpty {
-            entries.append(.init(resource: OperationOutcomeResource(issues: warnings).element, searchMode: "outcome"))
+            let outcome = OperationOutcomeResource(issues: warnings).element
+            entries.append(.init(fullUrl: fullUrl(outcome), resource: outcome, searchMode: "outcome"))
         }
         b.entries = entries
         return b
+    }
+
+    /// The entry's identity: the resource's URL on this server, or a `urn:uuid:` for a resource without one (a
+    /// `$find` proposal, the outcome entry), so that every entry has a unique full URL (bdl-7).
+    func fullUrl(_ r: Element) -> String {
+        guard let id = r.resourceID else { return "urn:uuid:\(UUID().uuidString.lowercased())" }
+        return "\(baseURL)/\(r.type)/\(id)"
     }
 
     /// A link to this search: the current request (`current`), or another page of it.
