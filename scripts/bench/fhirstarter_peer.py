@@ -16,6 +16,7 @@ The files and sequence are passed to uvicorn's workers through environment varia
 """
 import argparse
 import os
+import signal
 import sys
 
 # fhirstarter reads the sequence when it is imported.
@@ -75,6 +76,9 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--workers", type=int, default=1)
     args = ap.parse_args()
+    # A child of a Swift program inherits the signal mask of the dispatch thread that spawned it, with SIGTERM
+    # and SIGINT blocked: unblock them, or uvicorn never sees the bench's SIGTERM (and neither do its workers).
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     try:
         import uvicorn
     except ImportError as error:

@@ -27,8 +27,11 @@ struct HTTPBench: AsyncParsableCommand {
             "Python with fhirstarter and uvicorn (scripts/bench/setup-peers.sh prints it; default .build-bench/venv/bin/python when present); none to skip."
     )
     var peersPython: String?
-    @Option(help: "uvicorn workers for the fhirstarter peer (default: one per core, like the gateway's threads).")
-    var peerWorkers: Int?
+    @Option(
+        help:
+            "uvicorn workers for the fhirstarter peer (1 is its best here: with 2 on 2 cores it shares them with wrk and the gateway)."
+    )
+    var peerWorkers = 1
     @OptionGroup var profiles: ProfilesOption
 
     func run() async throws {
@@ -82,10 +85,7 @@ struct HTTPBench: AsyncParsableCommand {
 
         let peer = await startPeer(
             dir: dir, readBody: readBody, searchBody: searchBody, port: barePort + 1, slot: slot)
-        defer {
-            peer?.process.terminate()
-            peer?.process.waitUntilExit()
-        }
+        defer { peer?.stop() }
 
         for (label, path, goal) in [("read", readPath, 0.5), ("search", searchPath, 0.2)] {
             // fhirstarter's routes have no /fhir prefix.
@@ -123,6 +123,14 @@ struct HTTPBench: AsyncParsableCommand {
     struct Peer {
         var process: Process
         var port: Int
+
+        /// SIGTERM (uvicorn shuts its workers down), then SIGKILL if it is still there after 5 s.
+        func stop() {
+            guard process.isRunning else { return }
+            process.terminate()
+            for _ in 0..<50 where process.isRunning { usleep(100_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
     }
 
     /// Starts scripts/bench/fhirstarter_peer.py on the bytes the gateway returned and checks that it answers
@@ -141,7 +149,7 @@ struct HTTPBench: AsyncParsableCommand {
         let readFile = dir.appendingPathComponent("peer-read.json")
         let searchFile = dir.appendingPathComponent("peer-search.json")
         let log = dir.appendingPathComponent("peer-stderr.txt")
-        let workers = peerWorkers ?? ProcessInfo.processInfo.activeProcessorCount
+        let workers = peerWorkers
         let process: Process
         do {
             try Data(readBody).write(to: readFile)
@@ -158,7 +166,7 @@ struct HTTPBench: AsyncParsableCommand {
             return nil
         }
         func giveUp(_ reason: String) -> Peer? {
-            if process.isRunning { process.terminate() }
+            Peer(process: process, port: port).stop()
             let lines = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(3)
             print("fhirstarter: skipped (\(reason))\(lines.map { "\n  \($0)" }.joined())")
             return nil
