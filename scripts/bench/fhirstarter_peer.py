@@ -11,7 +11,8 @@ with the searchset Bundle captured from the gateway (no filtering or paging of i
 gateway does). fhirstarter has no R4 sequence; R4B's Slot and Bundle have the same elements as R4's, so the
 bench checks that each answer is the same JSON as the gateway's.
 
-Runs until terminated. Exits non-zero, with the reason on stderr, when fhirstarter or uvicorn is missing.
+uvicorn picks uvloop and httptools when they are installed (setup-peers.sh installs them), asyncio and h11
+otherwise. Runs until terminated. Exits non-zero, with the reason on stderr, when fhirstarter or uvicorn is missing.
 The files and sequence are passed to uvicorn's workers through environment variables.
 """
 import argparse

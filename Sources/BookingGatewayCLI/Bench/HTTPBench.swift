@@ -197,7 +197,7 @@ struct HTTPBench: AsyncParsableCommand {
                 python,
                 [
                     "-c",
-                    "from importlib.metadata import version as v;print('fhirstarter', v('fhirstarter'), '+ uvicorn', v('uvicorn'))",
+                    "from importlib.metadata import version as v\nimport importlib.util as u\nprint('fhirstarter', v('fhirstarter'), '+ uvicorn', v('uvicorn'), *[f'+ {m} {v(m)}' for m in ('uvloop', 'httptools') if u.find_spec(m)])",
                 ]))
             .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "?"
         print("peer: \(version) on port \(port), \(workers) uvicorn worker(s), FHIR_SEQUENCE=R4B")
