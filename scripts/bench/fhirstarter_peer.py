@@ -22,6 +22,9 @@ import sys
 
 # fhirstarter reads the sequence when it is imported.
 os.environ.setdefault("FHIR_SEQUENCE", "R4B")
+# uvicorn imports this module by name (and so do its workers): leave no __pycache__ in scripts/bench.
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
 
 try:
     from fhir.resources.R4B.bundle import Bundle
