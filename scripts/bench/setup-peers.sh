@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Create (if missing) the Python venv that holds the benchmark peers (codecs and
-# FHIRPath), and
+# Create (if missing) the Python venv that holds the benchmark peers (codecs,
+# FHIRPath, validation, and the fhirstarter HTTP peer under uvicorn with
+# uvloop and httptools, as uvicorn[standard] would install them), and
 # install the pinned peers into it. Idempotent and quiet: a package that is
 # already installed at the wanted version is not touched, so a second run makes
 # no network request. The last line on stdout is the venv's python path.
@@ -30,6 +31,10 @@ peers=(
   "fhirpathpy|2.2.4"
   "fhirpathrs|0.1.5"
   "pyfhircheck|0.2.0"
+  "fhirstarter|4.2.0"
+  "uvicorn|0.54.0"
+  "uvloop|0.23.0"
+  "httptools|0.9.0"
   "orjson|"
   "lxml|"
 )

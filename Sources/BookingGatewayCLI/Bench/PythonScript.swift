@@ -23,4 +23,16 @@ enum PythonScript {
         return Output(
             json: (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], status: process.terminationStatus)
     }
+
+    /// Starts a long-running script (a server peer) with stdout discarded and stderr appended to `stderr`, for
+    /// the reason when it stops. The caller terminates it.
+    static func start(_ python: String, _ arguments: [String], stderr: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        try process.run()
+        return process
+    }
 }
