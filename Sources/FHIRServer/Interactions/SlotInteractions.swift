@@ -141,6 +141,8 @@ struct SlotInteractions {
                     s.appointmentTypes.isEmpty && $0.modifier == nil || CodeToken.matches(s.appointmentTypes, $0)
                 }
         }
+        let published = Set(
+            slots.filter { $0.ruleID.hasPrefix(SlotWriteInteractions.rulePrefix) }.map(\.id.description))
         var zones: [String: ZoneResolver] = [:]
         var matches: [LazyMatch] = []
         for s in slots {
@@ -165,7 +167,10 @@ struct SlotInteractions {
         ).bundle(
             lazy: matches, count: search.count, offset: try SearchsetBuilder.offset(request),
             warnings: warnings + includes.warnings, result: result, registry: services.responses.codec.registry,
-            render: { try await forms.render($0) },
+            render: { page in
+                // Only published slots have written forms: no lookup when the page has none.
+                page.contains { published.contains($0.resourceID ?? "") } ? try await forms.render(page) : page
+            },
             include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
