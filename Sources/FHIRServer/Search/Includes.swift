@@ -169,12 +169,17 @@ struct IncludeResolver {
             guard let a = try await services.store.appointment(id: id), a.deletedAt == nil else { return nil }
             return try await WrittenForms(services: services).render(AppointmentMapping.resource(a).element)
         case "Slot":
-            guard let slotID = SlotID(id), let slot = try await services.booking.slot(slotID) else { return nil }
-            let tz = try await services.store.schedule(id: slot.scheduleID)?.timeZone ?? services.defaultTimeZone
-            return SlotMapping.resource(slot, zone: try ZoneResolver(identifier: tz)).element
+            guard let slotID = SlotID(id), let (slot, zone) = try await services.booking.slotInZone(slotID) else {
+                return nil
+            }
+            return try await WrittenForms(services: services).render(SlotMapping.resource(slot, zone: zone).element)
         case "Schedule":
             guard let s = try await services.store.schedule(id: id) else { return nil }
-            return try await ScheduleInteractions(services: services, base: base).resource(s).element
+            let forms = WrittenForms(services: services)
+            let document = try await services.documents.current(type: WrittenForms.documentType("Schedule"), id: id)
+            if document?.deleted == true { return nil }
+            return try forms.completed(
+                try await ScheduleInteractions(services: services, base: base).resource(s).element, document: document)
         default:
             guard DirectoryInteractions.documentTypes.contains(type),
                 let doc = try await services.documents.current(type: type, id: id), !doc.deleted
