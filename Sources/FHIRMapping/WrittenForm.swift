@@ -118,7 +118,15 @@ public enum WrittenIndex {
             for e in resource.children(named: name) {
                 switch e.type {
                 case "Reference":
-                    if let r = e.string("reference") { out.append((parameter, r)) }
+                    // As written, as `Type/id` (the tail of an absolute URL) and as the bare id, so that a search
+                    // by id, by type/id or by URL finds it.
+                    guard let r = e.string("reference") else { continue }
+                    out.append((parameter, r))
+                    let parts = r.split(separator: "/")
+                    if parts.count >= 2 {
+                        out.append((parameter, parts.suffix(2).joined(separator: "/")))
+                        out.append((parameter, String(parts[parts.count - 1])))
+                    }
                 case "Identifier":
                     if let v = e.string("value") {
                         out.append((parameter, v))

@@ -123,7 +123,9 @@ struct AppointmentWrittenFormHTTPTests {
                 ("reason-code:text=clinical", 1), ("reason-code:text=surgery", 0), ("reason-code:not=413095006", 0),
                 ("service-category=urn:cat%7Cgp", 1), ("service-category=urn:cat%7Cxx", 0),
                 ("service-category:text=general", 1), ("supporting-info=DocumentReference/ref-1", 1),
-                ("supporting-info=DocumentReference/ref-2", 0), ("reason-code=413095006&status=cancelled", 0),
+                ("supporting-info=DocumentReference/ref-2", 0), ("supporting-info=ref-1", 1),
+                ("supporting-info=http://localhost/fhir/DocumentReference/ref-1", 1),
+                ("reason-code=413095006&status=cancelled", 0),
             ] {
                 let s = try await client.execute(uri: "/fhir/Appointment?\(query)", method: .get)
                 #expect(s.status == .ok, "\(query)")

@@ -20,6 +20,9 @@ struct WrittenForms: Sendable {
         "Slot": ["identifier": "identifier", "service-category": "serviceCategory"],
     ]
 
+    /// The written-form parameters of type reference.
+    static let referenceParameters: Set<String> = ["reason-reference", "supporting-info"]
+
     static func documentType(_ type: String) -> String { "written:\(type)" }
 
     /// True for the store's own document types (never served as resources).
@@ -130,7 +133,12 @@ struct WrittenForms: Sendable {
         case nil, "not":
             // `system|` (any code of a system) is a prefix search; it cannot be mixed with exact values.
             let prefix = parameter.values.allSatisfy { $0.hasSuffix("|") && $0.count > 1 }
-            criterion = SearchCriterion(name: parameter.name, values: parameter.values, prefix: prefix)
+            // An absolute reference is looked up by its `Type/id` tail (also indexed that way).
+            let values = parameter.values.map { v in
+                Self.referenceParameters.contains(parameter.name) && v.contains("://")
+                    ? v.split(separator: "/").suffix(2).joined(separator: "/") : v
+            }
+            criterion = SearchCriterion(name: parameter.name, values: values, prefix: prefix)
         case let m?:
             throw FHIRError(.badRequest, code: "not-supported", "modifier :\(m) is not supported on \(parameter.name)")
         }
