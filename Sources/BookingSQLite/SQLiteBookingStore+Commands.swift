@@ -56,22 +56,30 @@ extension SQLiteBookingStore {
         return (try decode(Appointment.self, existing), false)
     }
 
-    public func book(_ commands: [BookCommand], now: Date, attached: any AttachedWork) async throws
-        -> (bookings: [(appointment: Appointment, created: Bool)], attached: any Sendable)
+    public func commit(_ steps: [StoreStep], now: Date, attached: any AttachedWork) async throws
+        -> (results: [(appointment: Appointment, created: Bool)], attached: any Sendable)
     {
-        let jsons = try commands.map { try encode($0.appointment) }
+        let jsons: [String?] = try steps.map { step in
+            if case .book(let c) = step { return try encode(c.appointment) }
+            return nil
+        }
         return try await pool.write { db in
             try self.sweepExpiredHolds(db, now: now)
-            var bookings: [(appointment: Appointment, created: Bool)] = []
-            for (command, json) in zip(commands, jsons) {
-                if let existing = try self.book(db, command, json: json, now: now) {
-                    bookings.append((try self.decode(Appointment.self, existing), false))
-                } else {
-                    bookings.append((command.appointment, true))
+            var results: [(appointment: Appointment, created: Bool)] = []
+            for (step, json) in zip(steps, jsons) {
+                switch step {
+                case .book(let command):
+                    if let existing = try self.book(db, command, json: json ?? "", now: now) {
+                        results.append((try self.decode(Appointment.self, existing), false))
+                    } else {
+                        results.append((command.appointment, true))
+                    }
+                case .update(let command):
+                    results.append((try self.update(db, command, now: now), false))
                 }
             }
-            let result = try attached.apply(in: SQLiteStoreTransaction(database: db), bookings: bookings)
-            return (bookings, result)
+            let result = try attached.apply(in: SQLiteStoreTransaction(database: db), results: results)
+            return (results, result)
         }
     }
 
@@ -134,8 +142,15 @@ extension SQLiteBookingStore {
     }
 
     public func update(_ command: UpdateCommand, now: Date) async throws -> Appointment {
-        let json: String = try await pool.write { db in
+        try await pool.write { db in
             try self.sweepExpiredHolds(db, now: now)
+            return try self.update(db, command, now: now)
+        }
+    }
+
+    /// One update inside a write transaction; the appointment as written.
+    func update(_ db: Database, _ command: UpdateCommand, now: Date) throws -> Appointment {
+        do {
             var a = command.appointment
             guard
                 let current = try Int.fetchOne(
@@ -164,9 +179,8 @@ extension SQLiteBookingStore {
             a.version = current + 1
             try self.writeAppointment(db, a, now: now)
             try self.enqueue(db, command.outbox, now: now)
-            return try self.encode(a)
+            return a
         }
-        return try decode(Appointment.self, json)
     }
 
     public func flag(_ flags: [String: RescheduleFlag], recheckedVersions: [String: Int], outbox: [OutboxMessage])

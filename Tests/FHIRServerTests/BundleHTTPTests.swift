@@ -123,12 +123,72 @@ struct BundleHTTPTests {
             #expect(appointments.total == 0)
             #expect(
                 try await client.execute(uri: "/fhir/Slot/\(slot)", method: .get).resource().string("status") == "free")
-            // Updates of appointments stay out of transactions (400, nothing done).
+            // A conditional write of appointments stays out of transactions (400, nothing done).
             let update =
-                #"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Appointment","id":"x","status":"cancelled"},"request":{"method":"PUT","url":"Appointment/x"}}]}"#
+                #"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Appointment","status":"cancelled"},"request":{"method":"PUT","url":"Appointment?identifier=urn:x%7C1"}}]}"#
             let refused = try await client.execute(
                 uri: "/fhir", method: .post, headers: jsonHeaders, body: json(update))
             #expect(refused.status == .badRequest)
+        }
+    }
+
+    @Test("a transaction deletes one appointment and books its slot for another; a failing one changes nothing")
+    func transactionChangesAppointments() async throws {
+        let f = try await GatewayFixture()
+        let slot = GatewayFixture.slot("11:00")
+        try await f.app.test(.live) { client in
+            let booked = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders,
+                body: json(GatewayFixture.appointmentJSON(slot: slot)))
+            let id = try #require(try booked.resource().resourceID)
+            let other = GatewayFixture.appointmentJSON(slot: slot, patient: "p2")
+            // Delete and book the freed place in one transaction (DELETE is processed before POST).
+            let swap = #"""
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"resource":\#(other),"request":{"method":"POST","url":"Appointment"}},
+                  {"request":{"method":"DELETE","url":"Appointment/\#(id)"}}
+                ]}
+                """#
+            let r = try await client.execute(uri: "/fhir", method: .post, headers: jsonHeaders, body: json(swap))
+            #expect(r.status == .ok, "\(r.text)")
+            let bundle = try #require(BundleResource(try r.resource()))
+            #expect(bundle.entries.map { $0.response?.status } == ["201 Created", "204 No Content"])
+            #expect(try await client.execute(uri: "/fhir/Appointment/\(id)", method: .get).status == .gone)
+            let newID = try #require(
+                bundle.entries[0].response?.location?.split(separator: "/").dropFirst().first.map(String.init))
+
+            // Cancel it and book a full slot in one transaction: the booking fails, so the cancellation does too.
+            var cancelled = try await client.execute(uri: "/fhir/Appointment/\(newID)", method: .get).resource()
+            cancelled.setPrimitive("status", type: "code", "cancelled")
+            let cancelledJSON = FHIRJSONWriter(registry: Conformance.registry).string(cancelled)
+            let third = GatewayFixture.appointmentJSON(slot: GatewayFixture.slot("12:00"), patient: "p3")
+            _ = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: json(third))
+            let failing = #"""
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                  {"resource":\#(cancelledJSON),"request":{"method":"PUT","url":"Appointment/\#(newID)"}},
+                  {"resource":\#(third.replacingOccurrences(of: "p3", with: "p4")),"request":{"method":"POST","url":"Appointment"}}
+                ]}
+                """#
+            let refused = try await client.execute(
+                uri: "/fhir", method: .post, headers: jsonHeaders, body: json(failing))
+            #expect(refused.status == .conflict, "\(refused.text)")
+            let still = try await client.execute(uri: "/fhir/Appointment/\(newID)", method: .get).resource()
+            #expect(still.string("status") == "booked")
+            #expect(still.descendant("meta", "versionId")?.value == "1")
+            #expect(
+                try await client.execute(uri: "/fhir/Slot/\(slot)", method: .get).resource().string("status") == "busy")
+
+            // The same cancellation alone commits, in one version.
+            let alone =
+                #"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":\#(cancelledJSON),"request":{"method":"PUT","url":"Appointment/\#(newID)"}}]}"#
+            let ok = try await client.execute(uri: "/fhir", method: .post, headers: jsonHeaders, body: json(alone))
+            #expect(ok.status == .ok, "\(ok.text)")
+            let after = try await client.execute(uri: "/fhir/Appointment/\(newID)", method: .get).resource()
+            #expect(after.string("status") == "cancelled")
+            #expect(after.descendant("meta", "versionId")?.value == "2")
+            #expect(
+                try await client.execute(uri: "/fhir/Slot/\(slot)", method: .get).resource().string("status") == "free")
         }
     }
 

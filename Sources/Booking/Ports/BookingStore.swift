@@ -47,10 +47,11 @@ public protocol BookingStore: Sendable {
     /// already booked; otherwise consumes `holdID` (whose claims must equal `claims`) or takes `claims`,
     /// checks the availability versions, and writes the appointment, its first version and `outbox`.
     func book(_ command: BookCommand, now: Date) async throws -> (appointment: Appointment, created: Bool)
-    /// Books every command and applies `attached` (another store's writes, e.g. a FHIR transaction's other
-    /// resources) in one transaction: all or nothing. `attached` sees the bookings' results.
-    func book(_ commands: [BookCommand], now: Date, attached: any AttachedWork) async throws
-        -> (bookings: [(appointment: Appointment, created: Bool)], attached: any Sendable)
+    /// Applies every step in order, then `attached` (another store's writes, e.g. a FHIR transaction's other
+    /// resources), in one transaction: all or nothing. `attached` sees the steps' results (for a booking, the
+    /// existing appointment with `created` false when it repeats one).
+    func commit(_ steps: [StoreStep], now: Date, attached: any AttachedWork) async throws
+        -> (results: [(appointment: Appointment, created: Bool)], attached: any Sendable)
     /// Replaces an appointment (status, participants, fields) with the capacity `action`: `release` frees its
     /// claims and offers freed slots to the waitlist, `claim` takes `claims`, `move` releases the old claims and
     /// takes `claims` (reschedule); all or nothing, with `expectedVersion` checked.
@@ -82,9 +83,15 @@ public protocol StoreTransaction {
 
 /// Writes of another store that commit or roll back with the booking store's transaction.
 public protocol AttachedWork: Sendable {
-    /// Runs inside the transaction after the bookings; throwing rolls everything back.
-    func apply(in transaction: any StoreTransaction, bookings: [(appointment: Appointment, created: Bool)]) throws
+    /// Runs inside the transaction after the steps; throwing rolls everything back.
+    func apply(in transaction: any StoreTransaction, results: [(appointment: Appointment, created: Bool)]) throws
         -> any Sendable
+}
+
+/// One step of a unit of work (``BookingStore/commit(_:now:attached:)``).
+public enum StoreStep: Sendable {
+    case book(BookCommand)
+    case update(UpdateCommand)
 }
 
 /// A booking to write.

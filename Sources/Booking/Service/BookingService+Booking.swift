@@ -125,12 +125,12 @@ extension BookingService {
             ])
     }
 
-    /// Books prepared commands together with another store's `attached` writes in one transaction (a FHIR
-    /// transaction Bundle): all or nothing. A rule change since preparing fails it (prepare again).
-    public func book(_ commands: [BookCommand], attached: any AttachedWork) async throws
-        -> (bookings: [(appointment: Appointment, created: Bool)], attached: any Sendable)
+    /// Applies prepared bookings and changes together with another store's `attached` writes in one transaction
+    /// (a FHIR transaction Bundle): all or nothing. A rule change or a concurrent write since preparing fails it.
+    public func commit(_ steps: [StoreStep], attached: any AttachedWork) async throws
+        -> (results: [(appointment: Appointment, created: Bool)], attached: any Sendable)
     {
-        try await store.book(commands, now: clock.now(), attached: attached)
+        try await store.commit(steps, now: clock.now(), attached: attached)
     }
 
     /// Validates a request against rules, exceptions, notice, horizon, services and teleconsultation, and

@@ -17,6 +17,19 @@ extension BookingService {
         details: (@Sendable (inout Appointment) -> Void)? = nil
     ) async throws -> Appointment {
         try await retryingOnAvailabilityChange {
+            try await store.update(
+                try await prepareStatusChange(
+                    appointmentID: appointmentID, to: newStatus, reason: reason, expectedVersion: expectedVersion,
+                    details: details), now: clock.now())
+        }
+    }
+
+    /// The command of ``changeStatus(appointmentID:to:reason:expectedVersion:details:)`` (nothing written).
+    public func prepareStatusChange(
+        appointmentID: String, to newStatus: AppointmentStatus, reason: String? = nil, expectedVersion: Int? = nil,
+        details: (@Sendable (inout Appointment) -> Void)? = nil
+    ) async throws -> UpdateCommand {
+        do {
             let current = try await requireAppointment(appointmentID)
             if let expectedVersion, expectedVersion != current.version {
                 throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
@@ -48,7 +61,7 @@ extension BookingService {
                 command.claims = plan.claims
                 command.availabilityVersions = plan.versions
             }
-            return try await store.update(command, now: clock.now())
+            return command
         }
     }
 
@@ -66,6 +79,19 @@ extension BookingService {
         expectedVersion: Int? = nil, details: (@Sendable (inout Appointment) -> Void)? = nil
     ) async throws -> Appointment {
         try await retryingOnAvailabilityChange {
+            try await store.update(
+                try await prepareReschedule(
+                    appointmentID: appointmentID, to: slotIDs, start: start, end: end, expectedVersion: expectedVersion,
+                    details: details), now: clock.now())
+        }
+    }
+
+    /// The command of ``reschedule(appointmentID:to:start:end:expectedVersion:details:)`` (nothing written).
+    public func prepareReschedule(
+        appointmentID: String, to slotIDs: [SlotID] = [], start: Date? = nil, end: Date? = nil,
+        expectedVersion: Int? = nil, details: (@Sendable (inout Appointment) -> Void)? = nil
+    ) async throws -> UpdateCommand {
+        do {
             let current = try await requireAppointment(appointmentID)
             if let expectedVersion, expectedVersion != current.version {
                 throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
@@ -99,7 +125,7 @@ extension BookingService {
                             "patient": current.patientID ?? "", "start": String(plan.start.timeIntervalSince1970),
                         ])
                 ], waitlistOfferMinutes: configuration.waitlistOfferMinutes)
-            return try await store.update(command, now: clock.now())
+            return command
         }
     }
 
@@ -180,13 +206,21 @@ extension BookingService {
     public func amend(
         appointmentID: String, expectedVersion: Int? = nil, _ change: @Sendable (inout Appointment) -> Void
     ) async throws -> Appointment {
+        try await store.update(
+            try await prepareAmend(appointmentID: appointmentID, expectedVersion: expectedVersion, change),
+            now: clock.now())
+    }
+
+    /// The command of ``amend(appointmentID:expectedVersion:_:)`` (nothing written).
+    public func prepareAmend(
+        appointmentID: String, expectedVersion: Int? = nil, _ change: @Sendable (inout Appointment) -> Void
+    ) async throws -> UpdateCommand {
         let current = try await requireAppointment(appointmentID)
         if let expectedVersion, expectedVersion != current.version {
             throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
         }
-        let next = try await amended(current, change)
-        return try await store.update(
-            UpdateCommand(appointment: next, expectedVersion: current.version, action: .none), now: clock.now())
+        return UpdateCommand(
+            appointment: try await amended(current, change), expectedVersion: current.version, action: .none)
     }
 
     /// `current` with `change` applied to its descriptive fields only (the rest is kept), checked: an identifier
@@ -229,11 +263,20 @@ extension BookingService {
     @discardableResult
     public func delete(appointmentID: String, expectedVersion: Int? = nil) async throws -> Appointment {
         try await retryingOnAvailabilityChange {
+            guard let command = try await prepareDelete(appointmentID: appointmentID, expectedVersion: expectedVersion)
+            else { return try await requireAppointment(appointmentID) }
+            return try await store.update(command, now: clock.now())
+        }
+    }
+
+    /// The command of ``delete(appointmentID:expectedVersion:)``; nil when the appointment is already deleted.
+    public func prepareDelete(appointmentID: String, expectedVersion: Int? = nil) async throws -> UpdateCommand? {
+        do {
             let current = try await requireAppointment(appointmentID)
             if let expectedVersion, expectedVersion != current.version {
                 throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
             }
-            if current.deletedAt != nil { return current }
+            if current.deletedAt != nil { return nil }
             var next = current
             next.status = .enteredInError
             next.deletedAt = clock.now()
@@ -248,7 +291,7 @@ extension BookingService {
             if current.status.holdsCapacity {
                 command.action = .release(freedSlots: try await slots(of: current))
             }
-            return try await store.update(command, now: clock.now())
+            return command
         }
     }
 

@@ -265,6 +265,50 @@ struct AppointmentWriteInteractions {
             form.merged(with: mapped), status: .ok, negotiation: negotiation, location: nil, request: request)
     }
 
+    /// The one domain change an update in a transaction Bundle makes (nothing written): a status change, a
+    /// reschedule or the descriptive fields, each with the descriptive fields in the same version. Participants'
+    /// answers go through AppointmentResponse (or an update on its own), not a transaction.
+    func prepareUpdate(_ element: Element, current: Appointment) async throws -> UpdateCommand {
+        guard let incoming = AppointmentResource(element) else {
+            throw FHIRError(.badRequest, code: "invalid", "the body is a \(element.type), not an Appointment")
+        }
+        let wanted = try AppointmentMapping.bookingRequest(incoming.withStatusForMapping())
+        try await validate(element, slotIDs: wanted.slotIDs.isEmpty ? current.slotIDs : wanted.slotIDs)
+        for p in wanted.participants {
+            if let existing = current.participants.first(where: { $0.actor == p.actor }), existing.status != p.status {
+                throw FHIRError(
+                    .badRequest, code: "not-supported",
+                    "a participant's answer is not changed inside a transaction: use an AppointmentResponse",
+                    expression: ["Appointment.participant"])
+            }
+        }
+        let details = Self.details(of: wanted)
+        let slotsChange = !wanted.slotIDs.isEmpty && wanted.slotIDs != current.slotIDs
+        if let status = incoming.status, status.rawValue != current.status.rawValue {
+            guard !slotsChange else {
+                throw FHIRError(
+                    .unprocessableContent, code: "business-rule", "change the status and the slots in two updates",
+                    expression: ["Appointment.slot"])
+            }
+            guard let domainStatus = Booking.AppointmentStatus(rawValue: status.rawValue) else {
+                throw FHIRError(
+                    .unprocessableContent, code: "code-invalid", "unknown status", expression: ["Appointment.status"])
+            }
+            let reason =
+                incoming.element.descendant("cancelationReason", "text")?.value
+                ?? incoming.cancelationReason.first?.display ?? incoming.cancelationReason.first?.code
+            return try await services.booking.prepareStatusChange(
+                appointmentID: current.id, to: domainStatus, reason: reason, expectedVersion: current.version,
+                details: details)
+        }
+        if slotsChange {
+            return try await services.booking.prepareReschedule(
+                appointmentID: current.id, to: wanted.slotIDs, expectedVersion: current.version, details: details)
+        }
+        return try await services.booking.prepareAmend(
+            appointmentID: current.id, expectedVersion: current.version, details)
+    }
+
     /// The descriptive fields of an update (those ``BookingService/amend(appointmentID:expectedVersion:_:)``
     /// may change).
     static func details(of wanted: BookingRequest) -> @Sendable (inout Appointment) -> Void {

@@ -98,16 +98,26 @@ struct BundleInteraction {
 
     func transaction(_ plans: [Planned], into responses: inout [BundleResource.Entry], outer: Request) async throws {
         for p in plans where !DirectoryIndex.types.contains(p.type) && p.method != "GET" {
-            guard p.type == "Appointment", p.method == "POST", p.ifNoneExist == nil else {
+            let appointmentWrite =
+                p.type == "Appointment" && p.ifNoneExist == nil
+                && (p.method == "POST" || ((p.method == "PUT" || p.method == "DELETE") && p.id != nil))
+            guard appointmentWrite else {
                 throw FHIRError(
                     .badRequest, code: "not-supported",
-                    "a transaction writes directory resources and creates Appointments (POST, without If-None-Exist);"
+                    "a transaction writes directory resources and Appointments (POST, PUT and DELETE by id);"
                         + " \(p.method) \(p.type) goes in a batch or its own request",
                     expression: ["Bundle.entry[\(p.index)]"])
             }
         }
+        let appointmentIDs = plans.filter { $0.type == "Appointment" && $0.method != "GET" }.compactMap(\.id)
+        if Set(appointmentIDs).count != appointmentIDs.count {
+            throw FHIRError(
+                .badRequest, code: "invalid", "a transaction changes each appointment at most once",
+                expression: ["Bundle.entry"])
+        }
         let appointments = AppointmentWriteInteractions(services: services, base: base)
-        var bookings: [(index: Int, command: BookCommand, written: Element)] = []
+        // The booking domain's steps, in processing order, with the written resource (nil for a delete).
+        var steps: [(index: Int, step: StoreStep, written: Element?)] = []
         let now = services.booking.clock.now()
         // Ids and full-URL mapping first, so references can be rewritten before anything is written.
         var ids: [Int: String] = [:]
@@ -152,6 +162,37 @@ struct BundleInteraction {
         for p in plans.sorted(by: { (Self.order($0.method), $0.index) < (Self.order($1.method), $1.index) }) {
             guard !skipped.contains(p.index) else { continue }
             switch p.method {
+            case "DELETE" where p.type == "Appointment":
+                guard let id = p.id, let current = try await services.store.appointment(id: id),
+                    current.deletedAt == nil,
+                    let command = try await services.booking.prepareDelete(
+                        appointmentID: id, expectedVersion: p.ifMatch)
+                else {
+                    responses[p.index] = .init(response: .init(status: "204 No Content"))
+                    continue
+                }
+                steps.append((p.index, .update(command), nil))
+            case "PUT" where p.type == "Appointment":
+                guard var resource = p.resource, resource.type == p.type, let id = p.id, resource.resourceID == id
+                else {
+                    throw FHIRError(
+                        .badRequest, code: "invalid", "entry \(p.index) needs the Appointment with the url's id",
+                        expression: ["Bundle.entry[\(p.index)]"])
+                }
+                resource = Self.rewritingReferences(resource, urlMap)
+                if let current = try await services.store.appointment(id: id), current.deletedAt == nil {
+                    if let expected = p.ifMatch, expected != current.version {
+                        throw FHIRError(
+                            .preconditionFailed, code: "conflict",
+                            "entry \(p.index): If-Match \(expected) is not version \(current.version): nothing was written"
+                        )
+                    }
+                    steps.append(
+                        (p.index, .update(try await appointments.prepareUpdate(resource, current: current)), resource))
+                } else {
+                    let request = try await appointments.bookingRequest(resource, id: id)
+                    steps.append((p.index, .book(try await services.booking.prepareBooking(request)), resource))
+                }
             case "DELETE":
                 guard let id = p.id else {
                     throw FHIRError(
@@ -167,7 +208,7 @@ struct BundleInteraction {
                 }
                 resource = Self.rewritingReferences(resource, urlMap)
                 let request = try await appointments.bookingRequest(resource, id: id)
-                bookings.append((p.index, try await services.booking.prepareBooking(request), resource))
+                steps.append((p.index, .book(try await services.booking.prepareBooking(request)), resource))
             case "POST", "PUT":
                 guard var resource = p.resource, resource.type == p.type, let id = ids[p.index] else {
                     throw FHIRError(
@@ -208,22 +249,26 @@ struct BundleInteraction {
         }
         let stored: [StoredDocument]
         do {
-            if bookings.isEmpty {
+            if steps.isEmpty {
                 stored = try await services.documents.write(writes)
             } else {
-                // One store transaction for the bookings, their written forms and the other resources.
+                // One store transaction for the appointments, their written forms and the other resources.
                 let work = TransactionDocuments(
-                    documents: services.documents, writes: writes, written: bookings.map(\.written),
+                    documents: services.documents, writes: writes, written: steps.map(\.written),
+                    updates: steps.map { if case .update = $0.step { true } else { false } },
                     forms: WrittenForms(services: services))
-                let result = try await services.booking.book(bookings.map(\.command), attached: work)
+                let result = try await services.booking.commit(steps.map(\.step), attached: work)
                 stored = result.attached as? [StoredDocument] ?? []
-                for (k, b) in result.bookings.enumerated() {
-                    let a = b.appointment
-                    responses[bookings[k].index] = .init(
-                        fullUrl: "\(baseURL)/Appointment/\(a.id)",
+                for (k, r) in result.results.enumerated() {
+                    let a = r.appointment
+                    let status =
+                        a.deletedAt != nil ? "204 No Content" : r.created ? "201 Created" : "200 OK"
+                    responses[steps[k].index] = .init(
+                        fullUrl: a.deletedAt != nil ? nil : "\(baseURL)/Appointment/\(a.id)",
                         response: .init(
-                            status: b.created ? "201 Created" : "200 OK",
-                            location: "Appointment/\(a.id)/_history/\(a.version)", etag: "W/\"\(a.version)\""))
+                            status: status,
+                            location: a.deletedAt != nil ? nil : "Appointment/\(a.id)/_history/\(a.version)",
+                            etag: "W/\"\(a.version)\""))
                 }
             }
         } catch DocumentStoreError.versionMismatch(let e, let a) {
@@ -247,23 +292,35 @@ struct BundleInteraction {
         }
     }
 
-    /// The document writes of a transaction that books appointments: the other resources and the written forms
-    /// of the appointments it created, in the booking store's transaction.
+    /// The document writes of a transaction that writes appointments: the other resources and the written forms
+    /// of the appointments it created or changed (removed for the ones it deleted), in the booking store's
+    /// transaction.
     struct TransactionDocuments: AttachedWork {
         let documents: any DocumentStore
         let writes: [DocumentWrite]
-        let written: [Element]
+        let written: [Element?]
+        /// Per step: an update of an existing appointment (its written form is replaced).
+        let updates: [Bool]
         let forms: WrittenForms
 
-        func apply(in transaction: any StoreTransaction, bookings: [(appointment: Appointment, created: Bool)]) throws
+        func apply(in transaction: any StoreTransaction, results: [(appointment: Appointment, created: Bool)]) throws
             -> any Sendable
         {
             var all = writes
-            for (b, w) in zip(bookings, written) where b.created {
-                let form = WrittenForm(
-                    written: w, mapped: AppointmentMapping.resource(b.appointment).element,
-                    domainVersion: b.appointment.version)
-                all.append(forms.write("Appointment", id: b.appointment.id, form: form))
+            for (i, (r, w)) in zip(results, written).enumerated() {
+                let a = r.appointment
+                if a.deletedAt != nil {
+                    all.append(
+                        DocumentWrite(
+                            type: WrittenForms.documentType("Appointment"), id: a.id,
+                            kind: .delete(expectedVersion: nil),
+                            at: a.lastUpdated))
+                } else if let w, r.created || updates[i] {
+                    // A repeated booking (an existing appointment, not created) keeps its own written form.
+                    let form = WrittenForm(
+                        written: w, mapped: AppointmentMapping.resource(a).element, domainVersion: a.version)
+                    all.append(forms.write("Appointment", id: a.id, form: form))
+                }
             }
             return Array(try documents.write(all, inTransaction: transaction.underlying).prefix(writes.count))
         }
