@@ -1,9 +1,13 @@
 import Foundation
 
 extension BookingService {
-    func requireAppointment(_ id: String) async throws -> Appointment {
+    /// The appointment, at `expectedVersion` when given (optimistic concurrency).
+    func requireAppointment(_ id: String, expectedVersion: Int? = nil) async throws -> Appointment {
         guard let a = try await store.appointment(id: id) else {
             throw BookingError.notFound(kind: "Appointment", id: id)
+        }
+        if let expectedVersion, expectedVersion != a.version {
+            throw BookingError.versionConflict(expected: expectedVersion, actual: a.version)
         }
         return a
     }
@@ -30,10 +34,7 @@ extension BookingService {
         details: (@Sendable (inout Appointment) -> Void)? = nil
     ) async throws -> UpdateCommand {
         do {
-            let current = try await requireAppointment(appointmentID)
-            if let expectedVersion, expectedVersion != current.version {
-                throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
-            }
+            let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
             let capacity = try AppointmentLifecycle.transition(from: current.status, to: newStatus)
             var next = current
             if let details { next = try await amended(current, details) }
@@ -92,10 +93,7 @@ extension BookingService {
         expectedVersion: Int? = nil, details: (@Sendable (inout Appointment) -> Void)? = nil
     ) async throws -> UpdateCommand {
         do {
-            let current = try await requireAppointment(appointmentID)
-            if let expectedVersion, expectedVersion != current.version {
-                throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
-            }
+            let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
             guard current.status.holdsCapacity, !current.status.isFinal else {
                 throw BookingError.invalid(
                     kind: "reschedule", problems: ["a \(current.status.rawValue) appointment cannot move"])
@@ -138,10 +136,7 @@ extension BookingService {
         appointmentID: String, actor: ParticipantActor, status: ParticipationStatus, expectedVersion: Int? = nil
     ) async throws -> Appointment {
         try await retryingOnAvailabilityChange {
-            let current = try await requireAppointment(appointmentID)
-            if let expectedVersion, expectedVersion != current.version {
-                throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
-            }
+            let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
             guard let index = current.participants.firstIndex(where: { $0.actor == actor }) else {
                 throw BookingError.notFound(kind: "participant", id: "\(actor.kind.rawValue)/\(actor.id)")
             }
@@ -215,10 +210,7 @@ extension BookingService {
     public func prepareAmend(
         appointmentID: String, expectedVersion: Int? = nil, _ change: @Sendable (inout Appointment) -> Void
     ) async throws -> UpdateCommand {
-        let current = try await requireAppointment(appointmentID)
-        if let expectedVersion, expectedVersion != current.version {
-            throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
-        }
+        let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
         return UpdateCommand(
             appointment: try await amended(current, change), expectedVersion: current.version, action: .none)
     }
@@ -272,10 +264,7 @@ extension BookingService {
     /// The command of ``delete(appointmentID:expectedVersion:)``; nil when the appointment is already deleted.
     public func prepareDelete(appointmentID: String, expectedVersion: Int? = nil) async throws -> UpdateCommand? {
         do {
-            let current = try await requireAppointment(appointmentID)
-            if let expectedVersion, expectedVersion != current.version {
-                throw BookingError.versionConflict(expected: expectedVersion, actual: current.version)
-            }
+            let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
             if current.deletedAt != nil { return nil }
             var next = current
             next.status = .enteredInError

@@ -222,27 +222,16 @@ struct AppointmentWriteInteractions {
         let before0 = current.version
         let wanted = try AppointmentMapping.bookingRequest(incoming.withStatusForMapping())
         try await validate(element, slotIDs: wanted.slotIDs.isEmpty ? current.slotIDs : wanted.slotIDs)
-        let statusChanges = incoming.status.map { $0.rawValue != current.status.rawValue } ?? false
-        if statusChanges && !wanted.slotIDs.isEmpty && wanted.slotIDs != current.slotIDs {
-            throw FHIRError(
-                .unprocessableContent, code: "business-rule", "change the status and the slots in two updates",
-                expression: ["Appointment.slot"])
-        }
-        if let status = incoming.status, status.rawValue != current.status.rawValue {
-            guard let domainStatus = Booking.AppointmentStatus(rawValue: status.rawValue) else {
-                throw FHIRError(
-                    .unprocessableContent, code: "code-invalid", "unknown status", expression: ["Appointment.status"])
-            }
-            let reason =
-                incoming.element.descendant("cancelationReason", "text")?.value
-                ?? incoming.cancelationReason.first?.display ?? incoming.cancelationReason.first?.code
+        switch try Self.mainChange(incoming, wanted: wanted, current: current) {
+        case .status(let status, let reason):
             current = try await services.booking.changeStatus(
-                appointmentID: id, to: domainStatus, reason: reason, expectedVersion: current.version,
+                appointmentID: id, to: status, reason: reason, expectedVersion: current.version,
                 details: Self.details(of: wanted))
-        } else if !wanted.slotIDs.isEmpty && wanted.slotIDs != current.slotIDs {
+        case .reschedule(let slots):
             current = try await services.booking.reschedule(
-                appointmentID: id, to: wanted.slotIDs, expectedVersion: current.version,
-                details: Self.details(of: wanted))
+                appointmentID: id, to: slots, expectedVersion: current.version, details: Self.details(of: wanted))
+        case .none:
+            break
         }
         for p in wanted.participants {
             if let existing = current.participants.first(where: { $0.actor == p.actor }), existing.status != p.status {
@@ -283,30 +272,47 @@ struct AppointmentWriteInteractions {
             }
         }
         let details = Self.details(of: wanted)
-        let slotsChange = !wanted.slotIDs.isEmpty && wanted.slotIDs != current.slotIDs
-        if let status = incoming.status, status.rawValue != current.status.rawValue {
-            guard !slotsChange else {
-                throw FHIRError(
-                    .unprocessableContent, code: "business-rule", "change the status and the slots in two updates",
-                    expression: ["Appointment.slot"])
-            }
-            guard let domainStatus = Booking.AppointmentStatus(rawValue: status.rawValue) else {
-                throw FHIRError(
-                    .unprocessableContent, code: "code-invalid", "unknown status", expression: ["Appointment.status"])
-            }
-            let reason =
-                incoming.element.descendant("cancelationReason", "text")?.value
-                ?? incoming.cancelationReason.first?.display ?? incoming.cancelationReason.first?.code
+        switch try Self.mainChange(incoming, wanted: wanted, current: current) {
+        case .status(let status, let reason):
             return try await services.booking.prepareStatusChange(
-                appointmentID: current.id, to: domainStatus, reason: reason, expectedVersion: current.version,
+                appointmentID: current.id, to: status, reason: reason, expectedVersion: current.version,
                 details: details)
-        }
-        if slotsChange {
+        case .reschedule(let slots):
             return try await services.booking.prepareReschedule(
-                appointmentID: current.id, to: wanted.slotIDs, expectedVersion: current.version, details: details)
+                appointmentID: current.id, to: slots, expectedVersion: current.version, details: details)
+        case .none:
+            return try await services.booking.prepareAmend(
+                appointmentID: current.id, expectedVersion: current.version, details)
         }
-        return try await services.booking.prepareAmend(
-            appointmentID: current.id, expectedVersion: current.version, details)
+    }
+
+    /// What an update asks of the lifecycle besides its descriptive fields.
+    enum MainChange {
+        case status(Booking.AppointmentStatus, reason: String?)
+        case reschedule([SlotID])
+        case none
+    }
+
+    static func mainChange(_ incoming: AppointmentResource, wanted: BookingRequest, current: Appointment)
+        throws(FHIRError) -> MainChange
+    {
+        let slotsChange = !wanted.slotIDs.isEmpty && wanted.slotIDs != current.slotIDs
+        guard let status = incoming.status, status.rawValue != current.status.rawValue else {
+            return slotsChange ? .reschedule(wanted.slotIDs) : .none
+        }
+        guard !slotsChange else {
+            throw FHIRError(
+                .unprocessableContent, code: "business-rule", "change the status and the slots in two updates",
+                expression: ["Appointment.slot"])
+        }
+        guard let domainStatus = Booking.AppointmentStatus(rawValue: status.rawValue) else {
+            throw FHIRError(
+                .unprocessableContent, code: "code-invalid", "unknown status", expression: ["Appointment.status"])
+        }
+        let reason =
+            incoming.element.descendant("cancelationReason", "text")?.value
+            ?? incoming.cancelationReason.first?.display ?? incoming.cancelationReason.first?.code
+        return .status(domainStatus, reason: reason)
     }
 
     /// The descriptive fields of an update (those ``BookingService/amend(appointmentID:expectedVersion:_:)``

@@ -49,32 +49,17 @@ struct ScheduleInteractions {
         }
         router.get("/fhir/Schedule/:id/_history/:vid") { request, context in
             let negotiation = try Negotiation.response(for: request)
-            let id = try context.parameters.require("id")
-            let vid = try context.parameters.require("vid")
-            guard let version = Int(vid),
-                let d = try await services.documents.version(
-                    type: WrittenForms.documentType("Schedule"), id: id, version: version)
-            else { throw FHIRError(.notFound, code: "not-found", "Schedule/\(id)/_history/\(vid) not found") }
-            if d.deleted { throw FHIRError(.gone, code: "deleted", "Schedule/\(id)/_history/\(vid) is its deletion") }
-            return services.responses.resource(try asWritten(d), negotiation: negotiation)
+            let version = try await forms.version(
+                "Schedule", id: try context.parameters.require("id"), vid: try context.parameters.require("vid"))
+            return services.responses.resource(version, negotiation: negotiation)
         }
         router.get("/fhir/Schedule/:id/_history") { request, context in
             let negotiation = try Negotiation.response(for: request)
             let id = try context.parameters.require("id")
-            let docs = try await services.documents.history(
-                type: WrittenForms.documentType("Schedule"), id: id, since: nil, limit: Int.max)
+            let bundle = try await forms.historyBundle("Schedule", id: id, baseURL: baseURL)
             let schedule = try await services.store.schedule(id: id)
-            guard !docs.isEmpty || schedule != nil else {
+            guard !bundle.entries.isEmpty || schedule != nil else {
                 throw FHIRError(.notFound, code: "not-found", "Schedule/\(id) not found")
-            }
-            var bundle = BundleResource()
-            bundle.type = "history"
-            bundle.total = docs.count
-            bundle.entries = try docs.map { d in
-                HistoryInteractions.entry(
-                    .init(
-                        type: "Schedule", id: id, version: d.version, at: d.lastUpdated,
-                        resource: d.deleted ? nil : try asWritten(d), deleted: d.deleted), baseURL: baseURL)
             }
             return services.responses.resource(bundle.element, negotiation: negotiation)
         }
@@ -127,14 +112,6 @@ struct ScheduleInteractions {
                 include: { try await IncludeResolver(services: services, base: base).resolve(includes, page: $0) })
             return services.responses.resource(bundle.element, negotiation: negotiation)
         }
-    }
-
-    /// A stored version as it was served when written.
-    func asWritten(_ d: StoredDocument) throws -> Element {
-        let form = try forms.decode(d.body)
-        var mapped = form.mapped
-        mapped.setPrimitive("id", type: "id", d.id)
-        return try forms.completed(mapped, document: d)
     }
 
     /// The Schedule with its availability rules and exceptions as extensions.

@@ -55,42 +55,20 @@ struct SlotWriteInteractions {
         }
         router.get("/fhir/Slot/:id/_history/:vid") { request, context in
             let negotiation = try Negotiation.response(for: request)
-            let id = try context.parameters.require("id")
-            let vid = try context.parameters.require("vid")
-            guard let version = Int(vid),
-                let d = try await services.documents.version(
-                    type: WrittenForms.documentType("Slot"), id: id, version: version)
-            else { throw FHIRError(.notFound, code: "not-found", "Slot/\(id)/_history/\(vid) not found") }
-            if d.deleted { throw FHIRError(.gone, code: "deleted", "Slot/\(id)/_history/\(vid) is its deletion") }
-            return services.responses.resource(try asWritten(d), negotiation: negotiation)
+            let version = try await forms.version(
+                "Slot", id: try context.parameters.require("id"), vid: try context.parameters.require("vid"))
+            return services.responses.resource(version, negotiation: negotiation)
         }
         router.get("/fhir/Slot/:id/_history") { request, context in
             let negotiation = try Negotiation.response(for: request)
             let id = try context.parameters.require("id")
-            let docs = try await services.documents.history(
-                type: WrittenForms.documentType("Slot"), id: id, since: nil, limit: Int.max)
-            guard !docs.isEmpty else {
+            let bundle = try await forms.historyBundle("Slot", id: id, baseURL: baseURL)
+            guard !bundle.entries.isEmpty else {
                 throw FHIRError(
                     .notFound, code: "not-found", "Slot/\(id) has no history (only published slots are versioned)")
             }
-            var bundle = BundleResource()
-            bundle.type = "history"
-            bundle.total = docs.count
-            bundle.entries = try docs.map { d in
-                HistoryInteractions.entry(
-                    .init(
-                        type: "Slot", id: id, version: d.version, at: d.lastUpdated,
-                        resource: d.deleted ? nil : try asWritten(d), deleted: d.deleted), baseURL: baseURL)
-            }
             return services.responses.resource(bundle.element, negotiation: negotiation)
         }
-    }
-
-    func asWritten(_ d: StoredDocument) throws -> Element {
-        let form = try forms.decode(d.body)
-        var mapped = form.mapped
-        mapped.setPrimitive("id", type: "id", d.id)
-        return try forms.completed(mapped, document: d)
     }
 
     /// Publishes the Slot in `element`; `id` (PUT) must be the id its schedule and start give.

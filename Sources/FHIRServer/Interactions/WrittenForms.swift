@@ -68,6 +68,39 @@ struct WrittenForms: Sendable {
         }
     }
 
+    /// A stored version of a type versioned by its written forms, as it was served when written.
+    func asWritten(_ d: StoredDocument) throws -> Element {
+        var mapped = try decode(d.body).mapped
+        mapped.setPrimitive("id", type: "id", d.id)
+        return try completed(mapped, document: d)
+    }
+
+    /// `Type/id/_history/vid` of a type versioned by its written forms: 404 when there is no such version, 410
+    /// for the version that deleted it.
+    func version(_ type: String, id: String, vid: String) async throws -> Element {
+        guard let version = Int(vid),
+            let d = try await services.documents.version(type: Self.documentType(type), id: id, version: version)
+        else { throw FHIRError(.notFound, code: "not-found", "\(type)/\(id)/_history/\(vid) not found") }
+        if d.deleted { throw FHIRError(.gone, code: "deleted", "\(type)/\(id)/_history/\(vid) is its deletion") }
+        return try asWritten(d)
+    }
+
+    /// The instance history of a type versioned by its written forms, newest first (empty when never written).
+    func historyBundle(_ type: String, id: String, baseURL: String) async throws -> BundleResource {
+        let docs = try await services.documents.history(
+            type: Self.documentType(type), id: id, since: nil, limit: Int.max)
+        var bundle = BundleResource()
+        bundle.type = "history"
+        bundle.total = docs.count
+        bundle.entries = try docs.map { d in
+            HistoryInteractions.entry(
+                .init(
+                    type: type, id: id, version: d.version, at: d.lastUpdated,
+                    resource: d.deleted ? nil : try asWritten(d), deleted: d.deleted), baseURL: baseURL)
+        }
+        return bundle
+    }
+
     /// The form that was current when the domain reached `domainVersion` (appointments' vread and history).
     static func form(at domainVersion: Int, in history: [(document: StoredDocument, form: WrittenForm?)])
         -> WrittenForm?
