@@ -11,38 +11,31 @@ struct AppointmentReadInteractions {
     let base: ServerBase
     var baseURL: String { base.url }
 
-    static let searchParameters: [RouteCatalog.SearchParameter] = [
-        .init(name: "patient", type: "reference", documentation: "Patient/{id}"),
-        .init(name: "actor", type: "reference", documentation: "any participant: Type/{id}"),
-        .init(name: "practitioner", type: "reference", documentation: "Practitioner/{id}"),
-        .init(name: "location", type: "reference", documentation: "Location/{id}"),
-        .init(name: "status", type: "token", documentation: "appointment status; commas OR; :not"),
-        .init(
-            name: "date", type: "date", documentation: "on the start..end period; prefixes eq ne gt lt ge le sa eb ap"),
-        .init(name: "identifier", type: "token", documentation: "system|value"),
-        .init(name: "slot", type: "reference", documentation: "Slot/{id}"),
-        .init(
-            name: "service-type", type: "token",
-            documentation: "[system|]code, |code, system|; several values; :not, :text"),
-        .init(
-            name: "specialty", type: "token",
-            documentation: "[system|]code, |code, system|; several values; :not, :text"),
-        .init(
-            name: "appointment-type", type: "token",
-            documentation: "[system|]code, |code, system|; several values; :not, :text"),
-        .init(
-            name: "end", type: "date",
-            documentation: "on the end instant (R6's parameter; for overlap queries); prefixes as date"),
-        .init(name: "part-status", type: "token", documentation: "any participant's status"),
-        .init(
-            name: "based-on", type: "reference",
-            documentation: ":identifier=[system|]NRE finds the appointments of an e-prescription"),
-        .init(name: "reason-code", type: "token", documentation: "[system|]code as written; :text; :not"),
-        .init(name: "reason-reference", type: "reference", documentation: "Type/id as written; :not"),
-        .init(name: "service-category", type: "token", documentation: "[system|]code as written; :text; :not"),
-        .init(name: "supporting-info", type: "reference", documentation: "Type/id as written; :not"),
-        .init(name: "_id", type: "token", documentation: "appointment id"),
-    ]
+    static let searchParameters: [RouteCatalog.SearchParameter] =
+        [
+            .init(name: "patient", type: "reference", documentation: "Patient/{id}"),
+            .init(name: "actor", type: "reference", documentation: "any participant: Type/{id}"),
+            .init(name: "practitioner", type: "reference", documentation: "Practitioner/{id}"),
+            .init(name: "location", type: "reference", documentation: "Location/{id}"),
+            .init(name: "status", type: "token", documentation: "appointment status; commas OR; :not"),
+            .init(
+                name: "date", type: "date",
+                documentation: "on the start..end period; prefixes eq ne gt lt ge le sa eb ap"),
+            .init(name: "identifier", type: "token", documentation: "system|value"),
+            .init(name: "slot", type: "reference", documentation: "Slot/{id}"),
+            .init(
+                name: "end", type: "date",
+                documentation: "on the end instant (R6's parameter; for overlap queries); prefixes as date"),
+            .init(name: "part-status", type: "token", documentation: "any participant's status"),
+            .init(
+                name: "based-on", type: "reference",
+                documentation: ":identifier=[system|]NRE finds the appointments of an e-prescription"),
+            .init(name: "reason-code", type: "token", documentation: "[system|]code as written; :text; :not"),
+            .init(name: "reason-reference", type: "reference", documentation: "Type/id as written; :not"),
+            .init(name: "service-category", type: "token", documentation: "[system|]code as written; :text; :not"),
+            .init(name: "supporting-info", type: "reference", documentation: "Type/id as written; :not"),
+            .init(name: "_id", type: "token", documentation: "appointment id"),
+        ] + CodeToken.searchParameters(["service-type", "specialty", "appointment-type"])
 
     var forms: WrittenForms { WrittenForms(services: services) }
 

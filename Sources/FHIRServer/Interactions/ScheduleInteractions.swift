@@ -11,24 +11,19 @@ struct ScheduleInteractions {
     let base: ServerBase
     var baseURL: String { base.url }
 
-    static let searchParameters: [RouteCatalog.SearchParameter] = [
-        .init(
-            name: "actor", type: "reference",
-            documentation: "Practitioner/{id}, Location/{id}, Device/{id}, HealthcareService/{id}"),
-        .init(name: "active", type: "token", documentation: "true | false"),
-        .init(
-            name: "service-type", type: "token",
-            documentation: "[system|]code, |code, system|; several values; :not, :text"),
-        .init(
-            name: "specialty", type: "token",
-            documentation: "[system|]code, |code, system|; several values; :not, :text"),
-        .init(name: "identifier", type: "token", documentation: "[system|]value as written; :not"),
-        .init(name: "service-category", type: "token", documentation: "[system|]code as written; :text; :not"),
-        .init(
-            name: "date", type: "date",
-            documentation: "on the planning horizon (as written); prefixes eq ne gt lt ge le sa eb ap"),
-        .init(name: "_id", type: "token", documentation: "schedule id"),
-    ]
+    static let searchParameters: [RouteCatalog.SearchParameter] =
+        [
+            .init(
+                name: "actor", type: "reference",
+                documentation: "Practitioner/{id}, Location/{id}, Device/{id}, HealthcareService/{id}"),
+            .init(name: "active", type: "token", documentation: "true | false"),
+            .init(name: "identifier", type: "token", documentation: "[system|]value as written; :not"),
+            .init(name: "service-category", type: "token", documentation: "[system|]code as written; :text; :not"),
+            .init(
+                name: "date", type: "date",
+                documentation: "on the planning horizon (as written); prefixes eq ne gt lt ge le sa eb ap"),
+            .init(name: "_id", type: "token", documentation: "schedule id"),
+        ] + CodeToken.searchParameters(["service-type", "specialty"])
 
     var forms: WrittenForms { WrittenForms(services: services) }
 

@@ -12,26 +12,20 @@ struct SlotInteractions {
     let base: ServerBase
     var baseURL: String { base.url }
 
-    static let searchParameters: [RouteCatalog.SearchParameter] = [
-        .init(name: "schedule", type: "reference", documentation: "Schedule/{id} or {id}"),
-        .init(
-            name: "start", type: "date",
-            documentation: "prefixes eq ne gt lt ge le sa eb ap; default window: now to 7 days ahead, at most 92 days"),
-        .init(name: "end", type: "date", documentation: "as start, on the slot end"),
-        .init(name: "status", type: "token", documentation: "free | busy | busy-unavailable; :not"),
-        .init(
-            name: "service-type", type: "token",
-            documentation: "[system|]code, |code, system|; several values; :not, :text"),
-        .init(
-            name: "specialty", type: "token",
-            documentation: "[system|]code, |code, system|; several values; :not, :text"),
-        .init(
-            name: "appointment-type", type: "token",
-            documentation: "[system|]code, |code, system|; several values; :not, :text"),
-        .init(name: "identifier", type: "token", documentation: "[system|]value of published slots; :not"),
-        .init(name: "service-category", type: "token", documentation: "[system|]code of published slots; :text; :not"),
-        .init(name: "_id", type: "token", documentation: "slot id"),
-    ]
+    static let searchParameters: [RouteCatalog.SearchParameter] =
+        [
+            .init(name: "schedule", type: "reference", documentation: "Schedule/{id} or {id}"),
+            .init(
+                name: "start", type: "date",
+                documentation:
+                    "prefixes eq ne gt lt ge le sa eb ap; default window: now to 7 days ahead, at most 92 days"),
+            .init(name: "end", type: "date", documentation: "as start, on the slot end"),
+            .init(name: "status", type: "token", documentation: "free | busy | busy-unavailable; :not"),
+            .init(name: "identifier", type: "token", documentation: "[system|]value of published slots; :not"),
+            .init(
+                name: "service-category", type: "token", documentation: "[system|]code of published slots; :text; :not"),
+            .init(name: "_id", type: "token", documentation: "slot id"),
+        ] + CodeToken.searchParameters(["service-type", "specialty", "appointment-type"])
 
     var forms: WrittenForms { WrittenForms(services: services) }
 

@@ -7,6 +7,13 @@ import Booking
 enum CodeToken {
     static let modifiers: Set<String> = ["not", "text"]
 
+    /// The CapabilityStatement entries of such parameters.
+    static func searchParameters(_ names: [String]) -> [RouteCatalog.SearchParameter] {
+        names.map {
+            .init(name: $0, type: "token", documentation: "[system|]code, |code, system|; several values; :not, :text")
+        }
+    }
+
     static func matches(_ codes: [Code], _ p: SearchRequest.Value) -> Bool {
         if p.modifier == "text" {
             return p.values.contains { v in
