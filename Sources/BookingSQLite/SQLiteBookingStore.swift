@@ -137,6 +137,10 @@ public final class SQLiteBookingStore: BookingStore {
         return out
     }
 
+    public func schedulesAndVersions() async throws -> [(schedule: Schedule, version: Int)] {
+        try cachedSchedules(ids: nil)
+    }
+
     public func schedules() async throws -> [Schedule] {
         try cachedSchedules(ids: nil).map(\.schedule)
     }

@@ -13,6 +13,8 @@ public protocol BookingStore: Sendable {
     func schedule(id: String) async throws -> Schedule?
     /// The schedule with its availability version, read together.
     func scheduleAndVersion(id: String) async throws -> (schedule: Schedule, version: Int)?
+    /// Every schedule with its availability version, read together.
+    func schedulesAndVersions() async throws -> [(schedule: Schedule, version: Int)]
     func schedules() async throws -> [Schedule]
 
     // MARK: Availability (each change bumps the availability version of the schedules it touches and records a
@@ -172,6 +174,12 @@ public struct AppointmentQuery: Sendable {
 }
 
 extension BookingStore {
+    public func schedulesAndVersions() async throws -> [(schedule: Schedule, version: Int)] {
+        let all = try await schedules()
+        let versions = try await availabilityVersions(scheduleIDs: all.map(\.id))
+        return all.map { ($0, versions[$0.id] ?? 0) }
+    }
+
     public func scheduleAndVersion(id: String) async throws -> (schedule: Schedule, version: Int)? {
         guard let s = try await schedule(id: id) else { return nil }
         return (s, try await availabilityVersions(scheduleIDs: [id])[id] ?? 0)

@@ -65,15 +65,17 @@ extension BookingService {
 
     /// Free (or all) slots across schedules matching `query`, ordered by start.
     public func findSlots(_ query: SlotQuery) async throws -> [Slot] {
-        var schedules = try await store.schedules().filter {
-            $0.active && $0.effectiveMode(default: configuration.defaultMode) == .full
+        // Schedules and their versions in one read (the expanders are cached per version).
+        var schedules = try await store.schedulesAndVersions().filter {
+            $0.schedule.active && $0.schedule.effectiveMode(default: configuration.defaultMode) == .full
         }
-        if let ids = query.scheduleIDs { schedules = schedules.filter { ids.contains($0.id) } }
-        if let rs = query.resourceIDs { schedules = schedules.filter { !Set($0.resourceIDs).isDisjoint(with: rs) } }
-        let versions = try await store.availabilityVersions(scheduleIDs: schedules.map(\.id))
+        if let ids = query.scheduleIDs { schedules = schedules.filter { ids.contains($0.schedule.id) } }
+        if let rs = query.resourceIDs {
+            schedules = schedules.filter { !Set($0.schedule.resourceIDs).isDisjoint(with: rs) }
+        }
         var out: [Slot] = []
-        for schedule in schedules {
-            let expander = try await expander(for: schedule, version: versions[schedule.id])
+        for (schedule, version) in schedules {
+            let expander = try await expander(for: schedule, version: version)
             let offered = expander.slots(from: query.from, to: query.to).filter { slot in
                 (query.serviceType.map { q in slot.serviceTypes.contains { $0.matches(q) } } ?? true)
                     && (query.specialty.map { q in
