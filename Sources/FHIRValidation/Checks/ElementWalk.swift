@@ -103,7 +103,7 @@ extension ValidationRun {
             return
         }
         if isPrimitiveType(type) { checkPrimitive(e, def: def, path: path) }
-        if type == "xhtml" { checkNarrative(e, path: path) }
+        if type == "xhtml" && !invalidValuePaths.contains(path) { checkNarrative(e, path: path) }
         checkFixedAndPattern(e, def: def, path: path)
         checkBinding(e, def: def, path: path)
         if type == "Reference" { checkReference(e, def: def, path: path) }

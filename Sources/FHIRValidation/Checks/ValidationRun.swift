@@ -27,6 +27,8 @@ struct ValidationRun {
     var definitionURL = ""
     /// Nesting depth guard against pathological recursion (content references, profiles naming themselves).
     var depth = 0
+    /// Reader paths of primitive values already reported as lexically invalid (lenient reads).
+    var invalidValuePaths: Set<String> = []
     /// Profiles the options' bundle rules give the entries of the validated Bundle, by their resource's path.
     var bundleRuleProfiles: [String: [Profile]] = [:]
 
