@@ -37,6 +37,10 @@ extension ValidationRun {
             report(
                 .error, .value, "The value is longer than the permitted maximum length of \(maxLength)", at: path)
         }
+        if let minLength = def.minLength, value.count < minLength {
+            report(
+                .error, .value, "Value '\(value)' is shorter than permitted minimum length of \(minLength)", at: path)
+        }
         if let min = def.minValue, let c = compare(value, min, type: e.type), c < 0 {
             report(.error, .value, "The value '\(value)' is below the minimum of \(min)", at: path)
         }

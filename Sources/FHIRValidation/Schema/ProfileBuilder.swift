@@ -114,6 +114,11 @@ enum ProfileBuilder {
             }
         }
         if let ml = o["maxLength"]?.value.numberText { e.maxLength = Int(ml) }
+        // The R4 `minLength` extension (the element's value must have at least that many characters).
+        for ext in o["extension"]?.value.arrayValue ?? []
+        where ext.value["url"]?.value.stringValue == "http://hl7.org/fhir/StructureDefinition/minLength" {
+            if let n = ext.value["valueInteger"]?.value.numberText { e.minLength = Int(n) }
+        }
         if let s = o["slicing"]?.value {
             e.slicing = Slicing(
                 discriminators: (s["discriminator"]?.value.arrayValue ?? []).map {

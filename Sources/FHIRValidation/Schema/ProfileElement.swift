@@ -29,6 +29,8 @@ public final class ProfileElement: @unchecked Sendable {
     public internal(set) var contentReference: String?
     public internal(set) var constraints: [Invariant]
     public internal(set) var maxLength: Int?
+    /// The `minLength` extension's value.
+    public internal(set) var minLength: Int?
     /// The aggregation modes of a Reference type (`contained`, `referenced`, `bundled`); empty when unrestricted.
     public internal(set) var aggregation: [String] = []
     /// `minValue[x]` / `maxValue[x]` as lexical text.
@@ -75,6 +77,7 @@ public final class ProfileElement: @unchecked Sendable {
         c.contentReference = contentReference
         c.constraints = constraints
         c.maxLength = maxLength
+        c.minLength = minLength
         c.aggregation = aggregation
         c.minValue = minValue
         c.maxValue = maxValue

@@ -138,6 +138,7 @@ enum SnapshotGenerator {
         if d.pattern != nil { e.pattern = d.pattern }
         if d.slicing != nil { e.slicing = d.slicing }
         if d.maxLength != nil { e.maxLength = d.maxLength }
+        if d.minLength != nil { e.minLength = d.minLength }
         if d.minValue != nil { e.minValue = d.minValue }
         if d.maxValue != nil { e.maxValue = d.maxValue }
         if o["contentReference"] != nil { e.contentReference = d.contentReference }
