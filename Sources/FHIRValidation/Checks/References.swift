@@ -22,8 +22,14 @@ extension ValidationRun {
         if ref.hasPrefix("#") {
             if ref == "#" { return }
             guard let t = containedTypes[String(ref.dropFirst())] else {
+                // Two rules: the reference does not resolve, and the ref-1 invariant (a local reference needs its
+                // contained resource) fails.
                 report(
                     .error, .structure, "Unable to resolve the contained reference '\(ref)'", at: path + ".reference")
+                report(
+                    .error, .invariant,
+                    "Constraint failed: ref-1: 'SHALL have a contained resource if a local reference is provided'",
+                    at: path, key: "ref-1")
                 return
             }
             foundType = t
