@@ -226,7 +226,10 @@ extension ValidationRun {
                         profiles = [profiles.first { conforms(item, to: $0) } ?? profiles[0]]
                     }
                     profiles += bundleRuleProfiles[childPath] ?? []
+                    let savedEntryURL = entryFullURL
+                    if cd.name == "resource" && e.name == "entry" { entryFullURL = e.string("fullUrl") }
                     validateResource(item, path: childPath, extraProfiles: profiles)
+                    entryFullURL = savedEntryURL
                 } else if item.type == "Extension" && (cd.name == "extension" || cd.name == "modifierExtension") {
                     validateExtension(item, def: target, host: e, hostPath: path, path: childPath)
                 } else if e.type == "Extension" && cd.name == "value" {

@@ -34,6 +34,12 @@ extension ValidationRun {
             }
             foundType = t
         } else if let r = bundle?.resolve(ref) {
+            // Entries sharing the fullUrl the reference names: it does not say which one.
+            if let b = bundle, !b.repeatedFullURLs.isEmpty,
+                let target = BundleIndex.targetURL(ref, entryFullURL: entryFullURL), b.repeatedFullURLs.contains(target)
+            {
+                report(.error, .invalid, "Multiple matches in bundle for reference \(ref)", at: path)
+            }
             foundType = r.type
             bundled = r
             if let named = Self.typeSegment(ref), isResourceType(named), named != r.type {

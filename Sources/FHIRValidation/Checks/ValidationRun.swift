@@ -13,6 +13,8 @@ struct ValidationRun {
     var resource: Element
     /// The Bundle being walked, indexed by fullUrl, when inside one.
     var bundle: BundleIndex?
+    /// The fullUrl of the Bundle entry whose resource is being walked.
+    var entryFullURL: String?
     /// Ids of the contained resources of the current resource, with their types.
     var containedTypes: [String: String] = [:]
     /// Where the current resource sits (`Bundle.entry[0].resource`), to give paths relative to it.
