@@ -107,6 +107,9 @@ extension ValidationRun {
         checkFixedAndPattern(e, def: def, path: path)
         checkBinding(e, def: def, path: path)
         if type == "Reference" { checkReference(e, def: def, path: path) }
+        if type == "Narrative" && (!def.narrativeLanguageControl.isEmpty || def.narrativeSourceControl != nil) {
+            checkNarrativeControls(e, def: def, path: path)
+        }
         if type == "Coding" { checkCodingSystem(e, path: path) }
         checkInvariants(e, constraints: def.constraints, path: path)
 

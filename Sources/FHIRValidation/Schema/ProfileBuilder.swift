@@ -115,9 +115,18 @@ enum ProfileBuilder {
         }
         if let ml = o["maxLength"]?.value.numberText { e.maxLength = Int(ml) }
         // The R4 `minLength` extension (the element's value must have at least that many characters).
-        for ext in o["extension"]?.value.arrayValue ?? []
-        where ext.value["url"]?.value.stringValue == "http://hl7.org/fhir/StructureDefinition/minLength" {
-            if let n = ext.value["valueInteger"]?.value.numberText { e.minLength = Int(n) }
+        // The narrative controls of the extensions pack: language sections, source classes.
+        for ext in o["extension"]?.value.arrayValue ?? [] {
+            switch ext.value["url"]?.value.stringValue {
+            case "http://hl7.org/fhir/StructureDefinition/minLength":
+                if let n = ext.value["valueInteger"]?.value.numberText { e.minLength = Int(n) }
+            case "http://hl7.org/fhir/StructureDefinition/narrative-language-control":
+                if let c = ext.value["valueCode"]?.value.stringValue { e.narrativeLanguageControl.append(c) }
+            case "http://hl7.org/fhir/StructureDefinition/narrative-source-control":
+                e.narrativeSourceControl = ext.value["valueCode"]?.value.stringValue
+            default:
+                break
+            }
         }
         if let s = o["slicing"]?.value {
             e.slicing = Slicing(

@@ -31,6 +31,11 @@ public final class ProfileElement: @unchecked Sendable {
     public internal(set) var maxLength: Int?
     /// The `minLength` extension's value.
     public internal(set) var minLength: Int?
+    /// `narrative-language-control` values: `_no`, `_yes`, `_resource`, or language codes (sections required).
+    public internal(set) var narrativeLanguageControl: [String] = []
+    /// `narrative-source-control`: the severity (`error`, `warning`, `hint`) for narrative content without a
+    /// source class.
+    public internal(set) var narrativeSourceControl: String?
     /// The aggregation modes of a Reference type (`contained`, `referenced`, `bundled`); empty when unrestricted.
     public internal(set) var aggregation: [String] = []
     /// `minValue[x]` / `maxValue[x]` as lexical text.
@@ -78,6 +83,8 @@ public final class ProfileElement: @unchecked Sendable {
         c.constraints = constraints
         c.maxLength = maxLength
         c.minLength = minLength
+        c.narrativeLanguageControl = narrativeLanguageControl
+        c.narrativeSourceControl = narrativeSourceControl
         c.aggregation = aggregation
         c.minValue = minValue
         c.maxValue = maxValue

@@ -139,6 +139,8 @@ enum SnapshotGenerator {
         if d.slicing != nil { e.slicing = d.slicing }
         if d.maxLength != nil { e.maxLength = d.maxLength }
         if d.minLength != nil { e.minLength = d.minLength }
+        if !d.narrativeLanguageControl.isEmpty { e.narrativeLanguageControl = d.narrativeLanguageControl }
+        if d.narrativeSourceControl != nil { e.narrativeSourceControl = d.narrativeSourceControl }
         if d.minValue != nil { e.minValue = d.minValue }
         if d.maxValue != nil { e.maxValue = d.maxValue }
         if o["contentReference"] != nil { e.contentReference = d.contentReference }
