@@ -61,8 +61,8 @@ public struct FHIRCodec: Sendable {
 /// issue the strict read reports, and the tree built anyway (nil only when the document cannot be read at all:
 /// syntax, size, depth, encoding, an unknown resource type). Unknown elements and values of the wrong JSON type
 /// are left out; a primitive whose text breaks its type's lexical rules is kept with that text (an empty one
-/// without a value), so is JSON narrative XHTML that is not well-formed, and XML elements out of order are put in
-/// definition order.
+/// without a value, as is an XML primitive with neither a value nor extensions), so is JSON narrative XHTML that is
+/// not well-formed, and XML elements out of order are put in definition order.
 public struct LenientRead: Sendable {
     public var element: Element?
     public var issues: [ParseIssue]

@@ -282,6 +282,7 @@ struct XMLTreeWalker {
             return Element(name: name, type: wire.type, value: XHTML.serialize(node, forXML: false))
         case .primitive, .attribute:
             var element = Element(name: name, type: wire.type)
+            var valueReported = false
             if let raw = xmlGetNoNsProp(node, "value") {
                 let value = String(cString: raw)
                 cfhir_free_string(raw)
@@ -291,6 +292,7 @@ struct XMLTreeWalker {
                         .invalidPrimitive, "invalid \(wire.type) '\(JSONTreeBuilder.excerpt(value))': \(problem)",
                         node: node)
                     guard keepsInvalidValues else { return nil }
+                    valueReported = true
                     if !value.isEmpty { element.value = value }
                 } else {
                     element.value = value
@@ -300,8 +302,11 @@ struct XMLTreeWalker {
                 element.children = readChildren(node, context: root, depth: depth, primitiveSide: true)
             }
             if element.value == nil && element.children.allSatisfy({ $0.name == "id" }) {
-                report(.xmlMissingValue, "'\(name)' has neither a value attribute nor extensions", node: node)
-                return nil
+                if !valueReported {
+                    report(.xmlMissingValue, "'\(name)' has neither a value attribute nor extensions", node: node)
+                }
+                // Lenient: kept empty, so that a validator reports it against the element's rules (ele-1).
+                return keepsInvalidValues ? element : nil
             }
             return element
         case .resource:
