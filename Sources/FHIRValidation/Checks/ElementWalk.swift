@@ -102,7 +102,19 @@ extension ValidationRun {
                 .error, .invariant, "All FHIR elements must have a @value or children (ele-1)", at: path, key: "ele-1")
             return
         }
-        if isPrimitiveType(type) { checkPrimitive(e, def: def, path: path) }
+        if isPrimitiveType(type) {
+            checkPrimitive(e, def: def, path: path)
+            if e.value == nil && !def.valueAlternatives.isEmpty
+                && !e.children(named: "extension").contains(where: {
+                    def.valueAlternatives.contains($0.string("url") ?? "")
+                })
+            {
+                report(
+                    .error, .value,
+                    "The element definition requires that if a value is not present, one of the extensions \(def.valueAlternatives.joined(separator: ", ")) must be present",
+                    at: path)
+            }
+        }
         if type == "xhtml" && !invalidValuePaths.contains(path) { checkNarrative(e, path: path) }
         checkFixedAndPattern(e, def: def, path: path)
         checkBinding(e, def: def, path: path)

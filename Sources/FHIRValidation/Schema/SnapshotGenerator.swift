@@ -140,6 +140,7 @@ enum SnapshotGenerator {
         if d.maxLength != nil { e.maxLength = d.maxLength }
         if d.minLength != nil { e.minLength = d.minLength }
         if !d.narrativeLanguageControl.isEmpty { e.narrativeLanguageControl = d.narrativeLanguageControl }
+        if !d.valueAlternatives.isEmpty { e.valueAlternatives = d.valueAlternatives }
         if d.narrativeSourceControl != nil { e.narrativeSourceControl = d.narrativeSourceControl }
         if d.minValue != nil { e.minValue = d.minValue }
         if d.maxValue != nil { e.maxValue = d.maxValue }
