@@ -138,7 +138,11 @@ extension ValidationRun {
             source = r
         } else if let choices = profileChoices(for: type, def: def), choices.count > 1 {
             // Several profiles on the type: the element must conform to one of them.
+            // Findings name the type profile they break (each choice's are its own, not duplicates).
+            let savedDefinition = definitionURL
+            defer { definitionURL = savedDefinition }
             if let match = choices.first(where: { conforms(e, to: $0) }) {
+                definitionURL = match.url
                 checkInvariants(e, constraints: match.root.constraints, path: path)
                 validateChildren(e, source: match.root, path: path)
                 return
@@ -148,6 +152,7 @@ extension ValidationRun {
                 "Unable to find a match for the specified profile among choices: \(choices.map(\.url).joined(separator: ", "))",
                 at: path)
             for p in choices {
+                definitionURL = p.url
                 checkInvariants(e, constraints: p.root.constraints, path: path)
                 validateChildren(e, source: p.root, path: path)
             }
