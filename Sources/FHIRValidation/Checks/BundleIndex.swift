@@ -8,6 +8,8 @@ struct BundleIndex {
     var byFullURLTail: [String: Element] = [:]
     /// fullUrls that more than one entry has (versions of a resource, or a mistake).
     var repeatedFullURLs: Set<String> = []
+    /// The ids of the entry resources (narrative `#id` links may point at them).
+    var resourceIDs: Set<String> = []
 
     init(bundle: Element) {
         for entry in bundle.children(named: "entry") {
@@ -20,7 +22,10 @@ struct BundleIndex {
                     if byFullURLTail[tail] == nil { byFullURLTail[tail] = r }
                 }
             }
-            if let id = r.resourceID, byTypeAndID[r.type + "/" + id] == nil { byTypeAndID[r.type + "/" + id] = r }
+            if let id = r.resourceID {
+                if byTypeAndID[r.type + "/" + id] == nil { byTypeAndID[r.type + "/" + id] = r }
+                resourceIDs.insert(id)
+            }
         }
     }
 
