@@ -252,6 +252,9 @@ extension ValidationRun {
                     entryFullURL = savedEntryURL
                 } else if item.type == "Extension" && (cd.name == "extension" || cd.name == "modifierExtension") {
                     validateExtension(item, def: target, host: e, hostPath: path, path: childPath)
+                    if item.string("url") == "http://hl7.org/fhir/StructureDefinition/narrativeLink" {
+                        checkNarrativeLink(item, path: childPath)
+                    }
                 } else if e.type == "Extension" && cd.name == "value" {
                     // The value of an extension: extensions on it may name this extension as their context.
                     extensionURLs.append(e.string("url") ?? "")

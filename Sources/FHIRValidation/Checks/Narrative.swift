@@ -44,6 +44,50 @@ extension ValidationRun {
         }
     }
 
+    /// The `narrativeLink` extension (R4 core) names a part of a narrative, `[fullUrl]#id`: the resource (this one,
+    /// or the Bundle entry with that fullUrl) must exist and the id must name exactly one place in it (an element
+    /// id, or an `id` in its narrative).
+    mutating func checkNarrativeLink(_ ext: Element, path: String) {
+        guard let link = ext.children.first(where: { $0.name == "value" })?.value,
+            let hash = link.firstIndex(of: "#")
+        else { return }
+        let base = String(link[..<hash])
+        let fragment = String(link[link.index(after: hash)...])
+        let target: Element
+        if base.isEmpty {
+            target = containerHost
+        } else if let r = bundle?.byFullURL[base] {
+            target = r
+        } else {
+            if bundle != nil {
+                report(.error, .notFound, "Can't find '\(base)' in the bundle (narrative link '\(link)')", at: path)
+            }
+            return
+        }
+        var count = 0
+        Self.countIDs(fragment, in: target, count: &count)
+        if count == 0 {
+            report(
+                .error, .notFound, "The narrative link '\(link)' does not resolve: no id '\(fragment)' found", at: path)
+        } else if count > 1 {
+            report(
+                .error, .invalid,
+                "Found \(count) matches for fragment \(fragment) in resource '\(base)': the narrative link '\(link)' is ambiguous",
+                at: path)
+        }
+    }
+
+    /// How many element ids and narrative `id` attributes below `e` are `id`.
+    static func countIDs(_ id: String, in e: Element, count: inout Int) {
+        for c in e.children {
+            if c.name == "id", c.value == id { count += 1 }
+            if c.type == "xhtml", let markup = c.value, markup.contains(id) {
+                count += attributeValues(markup, names: ["id"]).filter { $0 == id }.count
+            }
+            countIDs(id, in: c, count: &count)
+        }
+    }
+
     /// The values of the named attributes anywhere in the markup.
     static func attributeValues(_ markup: String, names: Set<String>) -> [String] {
         var out: [String] = []
