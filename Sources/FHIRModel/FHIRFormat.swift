@@ -40,11 +40,35 @@ public struct FHIRCodec: Sendable {
         }
     }
 
+    /// Reads one resource in `format` without refusing it: see ``LenientRead``.
+    public func readLeniently(_ bytes: [UInt8], format: FHIRFormat) -> LenientRead {
+        switch format {
+        case .json: FHIRJSONReader(registry: registry, limits: limits).readResourceLeniently(bytes)
+        case .xml: FHIRXMLReader(registry: registry, limits: limits).readResourceLeniently(bytes)
+        }
+    }
+
     /// Writes one resource in `format`.
     public func write(_ resource: Element, format: FHIRFormat, pretty: Bool = false) -> [UInt8] {
         switch format {
         case .json: FHIRJSONWriter(registry: registry, pretty: pretty).write(resource)
         case .xml: FHIRXMLWriter(registry: registry, pretty: pretty).write(resource)
         }
+    }
+}
+
+/// A resource read without refusing it, for validators that report problems rather than stop at them: every
+/// issue the strict read reports, and the tree built anyway (nil only when the document cannot be read at all:
+/// syntax, size, depth, encoding, an unknown resource type). Unknown elements and values of the wrong JSON type
+/// are left out; a primitive whose text breaks its type's lexical rules is kept with that text (an empty one
+/// without a value, as is an XML primitive with neither a value nor extensions), so is JSON narrative XHTML that is
+/// not well-formed, and XML elements out of order are put in definition order.
+public struct LenientRead: Sendable {
+    public var element: Element?
+    public var issues: [ParseIssue]
+
+    public init(element: Element?, issues: [ParseIssue]) {
+        self.element = element
+        self.issues = issues
     }
 }

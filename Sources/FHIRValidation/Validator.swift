@@ -49,7 +49,14 @@ public final class Validator: Sendable {
     /// `profiles` (canonical URLs). Unknown profile URLs are reported (error for `profiles`, warning for
     /// `meta.profile`). Issues come in document order of discovery, duplicates removed.
     public func validate(_ resource: Element, profiles: [String] = []) -> [ValidationIssue] {
+        validate(resource, profiles: profiles, invalidValuePaths: [])
+    }
+
+    /// `invalidValuePaths`: the reader's paths (`Observation.valueDateTime`) of primitive values it reported as
+    /// lexically invalid and kept; they are not reported again.
+    func validate(_ resource: Element, profiles: [String], invalidValuePaths: Set<String>) -> [ValidationIssue] {
         var run = ValidationRun(store: store, evaluator: evaluator, options: options, root: resource)
+        run.invalidValuePaths = invalidValuePaths
         var chosen: [Profile] = []
         for url in profiles {
             if let p = store.profile(url) {

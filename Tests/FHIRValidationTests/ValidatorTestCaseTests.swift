@@ -9,7 +9,7 @@ import Testing
 @Suite("Validator test cases")
 struct ValidatorTestCaseTests {
     /// Agreeing cases measured on this branch; a regression below it fails. See docs/conformance.md.
-    static let floor = 168
+    static let floor = 188
 
     struct Case {
         var name: String
@@ -125,8 +125,9 @@ struct ValidatorTestCaseTests {
     }
 
     static func profileURL(_ file: URL, registry: StructureRegistry) -> String? {
+        // Read leniently, as the definition loader does (a profile with XML elements out of order is loaded).
         guard let format = FHIRFormat(fileExtension: file.pathExtension),
-            let tree = try? FHIRCodec(registry: registry).read(Conformance.bytes(file), format: format)
+            let tree = FHIRCodec(registry: registry).readLeniently(Conformance.bytes(file), format: format).element
         else { return nil }
         return tree.string("url")
     }

@@ -15,18 +15,33 @@ public struct FHIRJSONReader: Sendable {
     /// Reads one resource.
     /// - Throws: ``FHIRFormatError`` with every problem found.
     public func readResource(_ bytes: [UInt8]) throws(FHIRFormatError) -> Element {
+        let read = try read(bytes, keepsInvalidValues: false)
+        guard let element = read.element, !read.issues.contains(where: { $0.severity != .warning }) else {
+            throw FHIRFormatError(issues: read.issues)
+        }
+        return element
+    }
+
+    /// Reads one resource and returns it with every issue instead of refusing it (see ``LenientRead``).
+    public func readResourceLeniently(_ bytes: [UInt8]) -> LenientRead {
+        do {
+            return try read(bytes, keepsInvalidValues: true)
+        } catch {
+            return LenientRead(element: nil, issues: error.issues)
+        }
+    }
+
+    func read(_ bytes: [UInt8], keepsInvalidValues: Bool) throws(FHIRFormatError) -> LenientRead {
         let node = try JSONParser(limits: limits).parse(bytes)
         var builder = JSONTreeBuilder(registry: registry)
+        builder.keepsInvalidValues = keepsInvalidValues
         let element = builder.readResource(node, name: nil)
-        let errors = builder.issues.filter { $0.severity != .warning }
-        if !errors.isEmpty || element == nil {
-            let locator = SourceLocator(bytes)
-            let ordered = builder.issues.enumerated().sorted { a, b in
-                (a.element.line ?? -1, a.offset) < (b.element.line ?? -1, b.offset)
-            }.map(\.element)
-            throw FHIRFormatError(issues: ordered.map { $0.locating(with: locator) })
-        }
-        return element!
+        guard !builder.issues.isEmpty else { return LenientRead(element: element, issues: []) }
+        let locator = SourceLocator(bytes)
+        let ordered = builder.issues.enumerated().sorted { a, b in
+            (a.element.line ?? -1, a.offset) < (b.element.line ?? -1, b.offset)
+        }.map(\.element)
+        return LenientRead(element: element, issues: ordered.map { $0.locating(with: locator) })
     }
 
     /// Reads one resource from text.
@@ -55,6 +70,9 @@ extension ParseIssue {
 struct JSONTreeBuilder {
     let registry: StructureRegistry
     var issues: [ParseIssue] = []
+    /// Lenient reading: a primitive whose text breaks its type's lexical rules (or XHTML that is not well-formed)
+    /// is reported and kept.
+    var keepsInvalidValues = false
     private var pathStack: [PathSegment] = []
 
     init(registry: StructureRegistry) {
@@ -311,12 +329,12 @@ struct JSONTreeBuilder {
         if kind == .xhtml {
             if let problem = XHTML.problem(text) {
                 report(.invalidXHTML, problem, at: node.offset)
-                return nil
+                return keepsInvalidValues ? text : nil
             }
         } else if let problem = PrimitiveLexicon.problem(type: type.hasPrefix("System.") ? "string" : type, value: text)
         {
             report(.invalidPrimitive, "invalid \(type) '\(Self.excerpt(text))': \(problem)", at: node.offset)
-            return nil
+            return keepsInvalidValues ? text : nil
         }
         return text
     }

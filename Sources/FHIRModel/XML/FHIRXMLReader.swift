@@ -18,6 +18,23 @@ public struct FHIRXMLReader: Sendable {
     /// Reads one resource.
     /// - Throws: ``FHIRFormatError`` with every problem found.
     public func readResource(_ bytes: [UInt8]) throws(FHIRFormatError) -> Element {
+        let read = try read(bytes, keepsInvalidValues: false)
+        guard let element = read.element, !read.issues.contains(where: { $0.severity != .warning }) else {
+            throw FHIRFormatError(issues: read.issues)
+        }
+        return element
+    }
+
+    /// Reads one resource and returns it with every issue instead of refusing it (see ``LenientRead``).
+    public func readResourceLeniently(_ bytes: [UInt8]) -> LenientRead {
+        do {
+            return try read(bytes, keepsInvalidValues: true)
+        } catch {
+            return LenientRead(element: nil, issues: error.issues)
+        }
+    }
+
+    func read(_ bytes: [UInt8], keepsInvalidValues: Bool) throws(FHIRFormatError) -> LenientRead {
         if bytes.count > limits.maxBytes {
             throw FHIRFormatError(issues: [
                 ParseIssue(
@@ -76,15 +93,13 @@ public struct FHIRXMLReader: Sendable {
             ])
         }
         var walker = XMLTreeWalker(registry: registry, maxDepth: limits.maxDepth)
+        walker.keepsInvalidValues = keepsInvalidValues
         let root = xmlDocGetRootElement(doc)!
         let element = walker.readResource(root, name: nil, depth: 1)
-        if walker.issues.contains(where: { $0.severity != .warning }) || element == nil {
-            let ordered = walker.issues.enumerated().sorted { a, b in
-                (a.element.line ?? 0, a.offset) < (b.element.line ?? 0, b.offset)
-            }.map(\.element)
-            throw FHIRFormatError(issues: ordered)
-        }
-        return element!
+        let ordered = walker.issues.enumerated().sorted { a, b in
+            (a.element.line ?? 0, a.offset) < (b.element.line ?? 0, b.offset)
+        }.map(\.element)
+        return LenientRead(element: element, issues: ordered)
     }
 
     /// Reads one resource from text.
@@ -102,6 +117,9 @@ struct XMLTreeWalker {
     let maxDepth: Int
     var issues: [ParseIssue] = []
     var stopped = false
+    /// Lenient reading: a primitive whose text breaks its type's lexical rules is reported and kept (an empty one
+    /// as an element without a value).
+    var keepsInvalidValues = false
     private var pathStack: [PathSegment] = []
 
     init(registry: StructureRegistry, maxDepth: Int) {
@@ -177,6 +195,9 @@ struct XMLTreeWalker {
                         .invalidPrimitive, "invalid \(type) '\(JSONTreeBuilder.excerpt(value))': \(problem)",
                         node: node,
                         child: an)
+                    if keepsInvalidValues {
+                        out.append(Element(name: an, type: type, value: value.isEmpty ? nil : value))
+                    }
                 } else {
                     out.append(Element(name: an, type: type, value: value))
                 }
@@ -261,6 +282,7 @@ struct XMLTreeWalker {
             return Element(name: name, type: wire.type, value: XHTML.serialize(node, forXML: false))
         case .primitive, .attribute:
             var element = Element(name: name, type: wire.type)
+            var valueReported = false
             if let raw = xmlGetNoNsProp(node, "value") {
                 let value = String(cString: raw)
                 cfhir_free_string(raw)
@@ -269,16 +291,22 @@ struct XMLTreeWalker {
                     report(
                         .invalidPrimitive, "invalid \(wire.type) '\(JSONTreeBuilder.excerpt(value))': \(problem)",
                         node: node)
-                    return nil
+                    guard keepsInvalidValues else { return nil }
+                    valueReported = true
+                    if !value.isEmpty { element.value = value }
+                } else {
+                    element.value = value
                 }
-                element.value = value
             }
             if let root = wire.context {
                 element.children = readChildren(node, context: root, depth: depth, primitiveSide: true)
             }
             if element.value == nil && element.children.allSatisfy({ $0.name == "id" }) {
-                report(.xmlMissingValue, "'\(name)' has neither a value attribute nor extensions", node: node)
-                return nil
+                if !valueReported {
+                    report(.xmlMissingValue, "'\(name)' has neither a value attribute nor extensions", node: node)
+                }
+                // Lenient: kept empty, so that a validator reports it against the element's rules (ele-1).
+                return keepsInvalidValues ? element : nil
             }
             return element
         case .resource:

@@ -60,11 +60,29 @@ extension ValidationRun {
 
     /// A Coding whose system is a complete code system known offline must use one of its codes.
     mutating func checkCodingSystem(_ e: Element, path: String) {
-        guard let system = e.string("system"), let code = e.string("code"),
-            let codes = store.terminology.codeSystem(system)
-        else { return }
+        guard let system = e.string("system") else { return }
+        // A code system is identified by an absolute URI (R4 terminologies: a local `#id` or a bare name is not
+        // one), and a value set's URL does not identify a code system.
+        if !Self.hasScheme(system) {
+            report(
+                .error, .invalid, "Coding.system must be an absolute reference, not a local reference",
+                at: path + ".system")
+        } else if store.terminology.codeSystem(system) == nil,
+            system.hasPrefix("http://hl7.org/fhir/ValueSet/") || store.terminology.valueSet(system) != nil
+        {
+            report(
+                .error, .invalid, "The Coding references a value set, not a code system ('\(system)')",
+                at: path + ".system")
+        }
+        guard let code = e.string("code"), let codes = store.terminology.codeSystem(system) else { return }
         if !codes.contains(code) {
             report(.error, .codeInvalid, "Unknown code '\(code)' in the CodeSystem '\(system)'", at: path + ".code")
         }
+    }
+
+    /// Whether `uri` starts with a scheme (`http:`, `urn:`): an absolute URI.
+    static func hasScheme(_ uri: String) -> Bool {
+        guard let colon = uri.firstIndex(of: ":"), colon != uri.startIndex, uri.first!.isLetter else { return false }
+        return uri[..<colon].allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
     }
 }

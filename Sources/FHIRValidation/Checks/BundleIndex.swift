@@ -6,20 +6,40 @@ struct BundleIndex {
     var byTypeAndID: [String: Element] = [:]
     /// The last two segments of RESTful fullUrls (`Practitioner/1`), whatever the resource is.
     var byFullURLTail: [String: Element] = [:]
+    /// fullUrls that more than one entry has (versions of a resource, or a mistake).
+    var repeatedFullURLs: Set<String> = []
+    /// The ids of the entry resources (narrative `#id` links may point at them).
+    var resourceIDs: Set<String> = []
 
     init(bundle: Element) {
         for entry in bundle.children(named: "entry") {
             guard let r = entry.child("resource") else { continue }
             if let full = entry.string("fullUrl") {
-                if byFullURL[full] == nil { byFullURL[full] = r }
+                if byFullURL[full] == nil { byFullURL[full] = r } else { repeatedFullURLs.insert(full) }
                 let parts = full.split(separator: "/")
                 if !full.hasPrefix("urn:"), parts.count >= 2 {
                     let tail = String(parts[parts.count - 2] + "/" + parts[parts.count - 1])
                     if byFullURLTail[tail] == nil { byFullURLTail[tail] = r }
                 }
             }
-            if let id = r.resourceID, byTypeAndID[r.type + "/" + id] == nil { byTypeAndID[r.type + "/" + id] = r }
+            if let id = r.resourceID {
+                if byTypeAndID[r.type + "/" + id] == nil { byTypeAndID[r.type + "/" + id] = r }
+                resourceIDs.insert(id)
+            }
         }
+    }
+
+    /// The fullUrl a reference made from the entry whose fullUrl is `entryFullURL` names: the reference itself
+    /// when absolute, else resolved against the base of a RESTful entry fullUrl (nil otherwise, and for a versioned
+    /// reference).
+    static func targetURL(_ ref: String, entryFullURL: String?) -> String? {
+        if BundleEntries.isAbsolute(ref) { return ref }
+        guard let full = entryFullURL, full.hasPrefix("http://") || full.hasPrefix("https://"),
+            !ref.contains("/_history/")
+        else { return nil }
+        let parts = full.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 3 else { return nil }
+        return parts.dropLast(2).joined(separator: "/") + "/" + ref
     }
 
     /// The entry resource a reference points at, if any.

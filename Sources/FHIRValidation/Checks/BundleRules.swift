@@ -45,7 +45,7 @@ extension ValidationRun {
                         "The fullUrl '\(full)' looks like a RESTful server URL, but the resource has no id", at: ePath)
                 }
             }
-            if let r, let id = r.resourceID, !full.hasPrefix("urn:") {
+            if let r, let id = r.resourceID, !full.hasPrefix("urn:"), full.contains(":") {
                 let parts = full.split(separator: "/")
                 if parts.count >= 2, isResourceType(String(parts[parts.count - 2])),
                     String(parts[parts.count - 2]) != r.type || String(parts[parts.count - 1]) != id
@@ -57,5 +57,6 @@ extension ValidationRun {
                 }
             }
         }
+        if type == "document" || type == "message" { checkDocumentOrMessage(b, type: type!, path: path) }
     }
 }

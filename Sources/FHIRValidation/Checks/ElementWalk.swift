@@ -102,11 +102,26 @@ extension ValidationRun {
                 .error, .invariant, "All FHIR elements must have a @value or children (ele-1)", at: path, key: "ele-1")
             return
         }
-        if isPrimitiveType(type) { checkPrimitive(e, def: def, path: path) }
-        if type == "xhtml" { checkNarrative(e, path: path) }
+        if isPrimitiveType(type) {
+            checkPrimitive(e, def: def, path: path)
+            if e.value == nil && !def.valueAlternatives.isEmpty
+                && !e.children(named: "extension").contains(where: {
+                    def.valueAlternatives.contains($0.string("url") ?? "")
+                })
+            {
+                report(
+                    .error, .value,
+                    "The element definition requires that if a value is not present, one of the extensions \(def.valueAlternatives.joined(separator: ", ")) must be present",
+                    at: path)
+            }
+        }
+        if type == "xhtml" && !invalidValuePaths.contains(path) { checkNarrative(e, path: path) }
         checkFixedAndPattern(e, def: def, path: path)
         checkBinding(e, def: def, path: path)
         if type == "Reference" { checkReference(e, def: def, path: path) }
+        if type == "Narrative" && (!def.narrativeLanguageControl.isEmpty || def.narrativeSourceControl != nil) {
+            checkNarrativeControls(e, def: def, path: path)
+        }
         if type == "Coding" { checkCodingSystem(e, path: path) }
         checkInvariants(e, constraints: def.constraints, path: path)
 
@@ -123,7 +138,11 @@ extension ValidationRun {
             source = r
         } else if let choices = profileChoices(for: type, def: def), choices.count > 1 {
             // Several profiles on the type: the element must conform to one of them.
+            // Findings name the type profile they break (each choice's are its own, not duplicates).
+            let savedDefinition = definitionURL
+            defer { definitionURL = savedDefinition }
             if let match = choices.first(where: { conforms(e, to: $0) }) {
+                definitionURL = match.url
                 checkInvariants(e, constraints: match.root.constraints, path: path)
                 validateChildren(e, source: match.root, path: path)
                 return
@@ -133,6 +152,7 @@ extension ValidationRun {
                 "Unable to find a match for the specified profile among choices: \(choices.map(\.url).joined(separator: ", "))",
                 at: path)
             for p in choices {
+                definitionURL = p.url
                 checkInvariants(e, constraints: p.root.constraints, path: path)
                 validateChildren(e, source: p.root, path: path)
             }
@@ -226,9 +246,15 @@ extension ValidationRun {
                         profiles = [profiles.first { conforms(item, to: $0) } ?? profiles[0]]
                     }
                     profiles += bundleRuleProfiles[childPath] ?? []
+                    let savedEntryURL = entryFullURL
+                    if cd.name == "resource" && e.name == "entry" { entryFullURL = e.string("fullUrl") }
                     validateResource(item, path: childPath, extraProfiles: profiles)
+                    entryFullURL = savedEntryURL
                 } else if item.type == "Extension" && (cd.name == "extension" || cd.name == "modifierExtension") {
                     validateExtension(item, def: target, host: e, hostPath: path, path: childPath)
+                    if item.string("url") == "http://hl7.org/fhir/StructureDefinition/narrativeLink" {
+                        checkNarrativeLink(item, path: childPath)
+                    }
                 } else if e.type == "Extension" && cd.name == "value" {
                     // The value of an extension: extensions on it may name this extension as their context.
                     extensionURLs.append(e.string("url") ?? "")

@@ -1,4 +1,5 @@
 import FHIRModel
+import Foundation
 
 extension ValidationRun {
     /// A URL on an example domain: `example.org` (or a subdomain) or `acme.com`.
@@ -13,6 +14,7 @@ extension ValidationRun {
     /// The lexical rules of the primitive (``PrimitiveLexicon``), maxLength, minValue and maxValue.
     mutating func checkPrimitive(_ e: Element, def: ProfileElement, path: String) {
         guard let value = e.value else { return }
+        if !invalidValuePaths.isEmpty && invalidValuePaths.contains(Self.wirePath(path)) { return }
         if e.type != "xhtml", let problem = PrimitiveLexicon.problem(type: e.type, value: value) {
             report(.error, .value, "The value '\(value)' is not a valid \(e.type): \(problem)", at: path)
             return
@@ -35,12 +37,30 @@ extension ValidationRun {
             report(
                 .error, .value, "The value is longer than the permitted maximum length of \(maxLength)", at: path)
         }
+        if let minLength = def.minLength, value.count < minLength {
+            report(
+                .error, .value, "Value '\(value)' is shorter than permitted minimum length of \(minLength)", at: path)
+        }
         if let min = def.minValue, let c = compare(value, min, type: e.type), c < 0 {
             report(.error, .value, "The value '\(value)' is below the minimum of \(min)", at: path)
         }
         if let max = def.maxValue, let c = compare(value, max, type: e.type), c > 0 {
             report(.error, .value, "The value '\(value)' is above the maximum of \(max)", at: path)
         }
+    }
+
+    /// The reader's form of a validation path: `Observation.value.ofType(dateTime)` → `Observation.valueDateTime`.
+    static func wirePath(_ path: String) -> String {
+        guard path.contains(".ofType(") else { return path }
+        var out = ""
+        var rest = Substring(path)
+        while let r = rest.range(of: ".ofType(") {
+            out += rest[..<r.lowerBound]
+            let type = rest[r.upperBound...].prefix { $0 != ")" }
+            out += type.prefix(1).uppercased() + type.dropFirst()
+            rest = rest[r.upperBound...].dropFirst(type.count + 1)
+        }
+        return out + rest
     }
 
     /// -1, 0, 1 for numbers and same-precision dates/times; nil when they cannot be compared.

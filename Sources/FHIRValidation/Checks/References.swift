@@ -22,12 +22,24 @@ extension ValidationRun {
         if ref.hasPrefix("#") {
             if ref == "#" { return }
             guard let t = containedTypes[String(ref.dropFirst())] else {
+                // Two rules: the reference does not resolve, and the ref-1 invariant (a local reference needs its
+                // contained resource) fails.
                 report(
                     .error, .structure, "Unable to resolve the contained reference '\(ref)'", at: path + ".reference")
+                report(
+                    .error, .invariant,
+                    "Constraint failed: ref-1: 'SHALL have a contained resource if a local reference is provided'",
+                    at: path, key: "ref-1")
                 return
             }
             foundType = t
         } else if let r = bundle?.resolve(ref) {
+            // Entries sharing the fullUrl the reference names: it does not say which one.
+            if let b = bundle, !b.repeatedFullURLs.isEmpty,
+                let target = BundleIndex.targetURL(ref, entryFullURL: entryFullURL), b.repeatedFullURLs.contains(target)
+            {
+                report(.error, .invalid, "Multiple matches in bundle for reference \(ref)", at: path)
+            }
             foundType = r.type
             bundled = r
             if let named = Self.typeSegment(ref), isResourceType(named), named != r.type {

@@ -13,6 +13,8 @@ struct ValidationRun {
     var resource: Element
     /// The Bundle being walked, indexed by fullUrl, when inside one.
     var bundle: BundleIndex?
+    /// The fullUrl of the Bundle entry whose resource is being walked.
+    var entryFullURL: String?
     /// Ids of the contained resources of the current resource, with their types.
     var containedTypes: [String: String] = [:]
     /// Where the current resource sits (`Bundle.entry[0].resource`), to give paths relative to it.
@@ -27,6 +29,8 @@ struct ValidationRun {
     var definitionURL = ""
     /// Nesting depth guard against pathological recursion (content references, profiles naming themselves).
     var depth = 0
+    /// Reader paths of primitive values already reported as lexically invalid (lenient reads).
+    var invalidValuePaths: Set<String> = []
     /// Profiles the options' bundle rules give the entries of the validated Bundle, by their resource's path.
     var bundleRuleProfiles: [String: [Profile]] = [:]
 

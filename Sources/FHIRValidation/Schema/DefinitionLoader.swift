@@ -124,8 +124,16 @@ struct DefinitionLoader {
                 head.contains("<StructureDefinition") || head.contains("<ValueSet") || head.contains("<CodeSystem")
                     || head.contains("<ImplementationGuide")
             else { return }
+            // Elements out of definition order are a slip of the serialisation, not of the content: such a
+            // definition is read and loaded (put in order); any other reader error skips it.
+            let read = FHIRXMLReader(registry: registry).readResourceLeniently(bytes)
+            guard let tree = read.element,
+                read.issues.allSatisfy({ $0.severity == .warning || $0.code == .xmlOutOfOrder })
+            else {
+                skipped.append("\(file.path): \(FHIRFormatError(issues: read.issues))")
+                return
+            }
             do {
-                let tree = try FHIRXMLReader(registry: registry).readResource(bytes)
                 json = try parser.parse(FHIRJSONWriter(registry: registry).write(tree)).value
             } catch {
                 skipped.append("\(file.path): \(error)")

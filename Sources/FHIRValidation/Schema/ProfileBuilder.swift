@@ -114,6 +114,23 @@ enum ProfileBuilder {
             }
         }
         if let ml = o["maxLength"]?.value.numberText { e.maxLength = Int(ml) }
+        // The R4 `minLength` extension (the element's value must have at least that many characters).
+        // minLength, the R5 valueAlternatives (as its R4 cross-version extension), and the narrative controls of
+        // the extensions pack (language sections, source classes).
+        for ext in o["extension"]?.value.arrayValue ?? [] {
+            switch ext.value["url"]?.value.stringValue {
+            case "http://hl7.org/fhir/StructureDefinition/minLength":
+                if let n = ext.value["valueInteger"]?.value.numberText { e.minLength = Int(n) }
+            case "http://hl7.org/fhir/StructureDefinition/narrative-language-control":
+                if let c = ext.value["valueCode"]?.value.stringValue { e.narrativeLanguageControl.append(c) }
+            case "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives":
+                if let url = ext.value["valueCanonical"]?.value.stringValue { e.valueAlternatives.append(url) }
+            case "http://hl7.org/fhir/StructureDefinition/narrative-source-control":
+                e.narrativeSourceControl = ext.value["valueCode"]?.value.stringValue
+            default:
+                break
+            }
+        }
         if let s = o["slicing"]?.value {
             e.slicing = Slicing(
                 discriminators: (s["discriminator"]?.value.arrayValue ?? []).map {

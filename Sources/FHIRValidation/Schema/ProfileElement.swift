@@ -29,6 +29,16 @@ public final class ProfileElement: @unchecked Sendable {
     public internal(set) var contentReference: String?
     public internal(set) var constraints: [Invariant]
     public internal(set) var maxLength: Int?
+    /// The `minLength` extension's value.
+    public internal(set) var minLength: Int?
+    /// The R5 `ElementDefinition.valueAlternatives`: the extensions that may stand in for a primitive's missing
+    /// value (one of them must then be present).
+    public internal(set) var valueAlternatives: [String] = []
+    /// `narrative-language-control` values: `_no`, `_yes`, `_resource`, or language codes (sections required).
+    public internal(set) var narrativeLanguageControl: [String] = []
+    /// `narrative-source-control`: the severity (`error`, `warning`, `hint`) for narrative content without a
+    /// source class.
+    public internal(set) var narrativeSourceControl: String?
     /// The aggregation modes of a Reference type (`contained`, `referenced`, `bundled`); empty when unrestricted.
     public internal(set) var aggregation: [String] = []
     /// `minValue[x]` / `maxValue[x]` as lexical text.
@@ -75,6 +85,10 @@ public final class ProfileElement: @unchecked Sendable {
         c.contentReference = contentReference
         c.constraints = constraints
         c.maxLength = maxLength
+        c.minLength = minLength
+        c.narrativeLanguageControl = narrativeLanguageControl
+        c.valueAlternatives = valueAlternatives
+        c.narrativeSourceControl = narrativeSourceControl
         c.aggregation = aggregation
         c.minValue = minValue
         c.maxValue = maxValue

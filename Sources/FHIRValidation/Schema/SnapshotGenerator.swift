@@ -138,6 +138,10 @@ enum SnapshotGenerator {
         if d.pattern != nil { e.pattern = d.pattern }
         if d.slicing != nil { e.slicing = d.slicing }
         if d.maxLength != nil { e.maxLength = d.maxLength }
+        if d.minLength != nil { e.minLength = d.minLength }
+        if !d.narrativeLanguageControl.isEmpty { e.narrativeLanguageControl = d.narrativeLanguageControl }
+        if !d.valueAlternatives.isEmpty { e.valueAlternatives = d.valueAlternatives }
+        if d.narrativeSourceControl != nil { e.narrativeSourceControl = d.narrativeSourceControl }
         if d.minValue != nil { e.minValue = d.minValue }
         if d.maxValue != nil { e.maxValue = d.maxValue }
         if o["contentReference"] != nil { e.contentReference = d.contentReference }
