@@ -68,8 +68,11 @@ public enum AppointmentMapping {
         r.status = AppointmentStatus(rawValue: a.status.rawValue)
         r.priority = a.priority
         r.description = a.description
-        r.start = FHIRDateTime(instantText(a.start))
-        r.end = FHIRDateTime(instantText(a.end))
+        // A proposal without a time has none to show (its interval is only its requested period).
+        if a.timeUnset != true {
+            r.start = FHIRDateTime(instantText(a.start))
+            r.end = FHIRDateTime(instantText(a.end))
+        }
         r.slots = a.slotIDs.map { Reference("Slot/\($0)") }
         r.element.setPrimitive("created", type: "dateTime", instantText(a.created))
         r.comment = a.comment
@@ -89,15 +92,18 @@ public enum AppointmentMapping {
             throw Problem(expression: "Appointment.status", message: "status is required")
         }
         guard let domainStatus = Booking.AppointmentStatus(rawValue: status.rawValue),
-            domainStatus == .booked || domainStatus == .pending
+            [.booked, .pending, .proposed, .waitlist].contains(domainStatus)
         else {
             throw Problem(
                 expression: "Appointment.status",
-                message: "a new appointment is booked or pending (use $find for proposals)")
+                message: "a new appointment is booked, pending, proposed or waitlist")
         }
+        let proposal = domainStatus == .proposed || domainStatus == .waitlist
         var slotIDs: [SlotID] = []
         for (i, s) in r.slots.enumerated() {
             guard let ref = s.reference, let id = ReferenceMapping.slotID(from: ref) else {
+                // A proposal may name slots of another system (kept as written); a booking takes ours.
+                if proposal { continue }
                 throw Problem(expression: "Appointment.slot[\(i)]", message: "not a slot of this gateway")
             }
             slotIDs.append(id)
@@ -136,6 +142,14 @@ public enum AppointmentMapping {
             },
             teleconsultation: tele)
         request.referral = referral
+        if proposal, let period = r.element.child("requestedPeriod") {
+            request.requestedStart = period.string("start").flatMap(FHIRDateTime.init).map {
+                Date(timeIntervalSince1970: $0.epochSeconds)
+            }
+            request.requestedEnd = period.string("end").flatMap(FHIRDateTime.init).map {
+                Date(timeIntervalSince1970: $0.epochSeconds)
+            }
+        }
         return request
     }
 

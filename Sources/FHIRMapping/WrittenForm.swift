@@ -74,21 +74,30 @@ public struct WrittenForm: Sendable, Hashable {
     }
 
     /// Participants are the domain's (it books them), matched by actor reference with the written ones: each
-    /// field follows the same rule as a top-level element; written participants without a reference (a type or
-    /// a display only) follow.
+    /// field follows the same rule as a top-level element. They keep the written order; written participants
+    /// without a reference (a type or a display only) stay where they were; ones the domain added follow.
     static func participants(now: [Element], then: [Element], written: [Element]) -> [Element] {
         func reference(_ p: Element) -> String? { p.descendant("actor", "reference")?.value }
-        var out: [Element] = now.map { p in
-            guard let r = reference(p), let w = written.first(where: { reference($0) == r }) else { return p }
+        var out: [Element] = []
+        var used = Set<Int>()
+        for w in written {
+            guard let r = reference(w) else {
+                out.append(w)
+                continue
+            }
+            // A participant the domain no longer has is gone.
+            guard let i = now.indices.first(where: { !used.contains($0) && reference(now[$0]) == r }) else { continue }
+            used.insert(i)
+            let p = now[i]
             let t = then.first { reference($0) == r } ?? Element(name: p.name, type: p.type)
             var merged = WrittenForm(written: w, mapped: t, domainVersion: 0).merged(with: p)
             // The actor's display and identifier are the client's while the reference stays.
             if let wa = w.child("actor"), let pa = p.child("actor"), wa.string("reference") == pa.string("reference") {
                 merged.setChildren("actor", [wa])
             }
-            return merged
+            out.append(merged)
         }
-        out += written.filter { reference($0) == nil }
+        out += now.indices.filter { !used.contains($0) }.map { now[$0] }
         return out
     }
 

@@ -340,4 +340,74 @@ struct AppointmentWrittenFormHTTPTests {
             #expect(try await client.execute(uri: "/fhir/Appointment/\(id)", method: .get).status == .gone)
         }
     }
+
+    @Test("the official proposal (no time, another system's slot) and the response that answers it round-trip")
+    func officialProposal() async throws {
+        let f = try await GatewayFixture()
+        let request = Conformance.bytes(Conformance.examplesJSON.appendingPathComponent("Appointment-examplereq.json"))
+        let response = Conformance.bytes(
+            Conformance.examplesJSON.appendingPathComponent("AppointmentResponse-exampleresp.json"))
+        try await f.app.test(.live) { client in
+            let put = try await client.execute(
+                uri: "/fhir/Appointment/examplereq", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(bytes: request))
+            #expect(put.status == .created, "\(put.text.prefix(400))")
+            let original = try Self.codec.read(request, format: .json)
+            for accept in ["application/fhir+json", "application/fhir+xml"] {
+                let r = try await client.execute(
+                    uri: "/fhir/Appointment/examplereq", method: .get, headers: [.accept: accept])
+                let back = try r.resource()
+                #expect(
+                    Self.withoutIDAndMeta(back) == Self.withoutIDAndMeta(original),
+                    "\(accept): \(Self.differences(back, original))")
+            }
+            // The practitioner answering for the attending role (a participant named only by type).
+            let answer = try await client.execute(
+                uri: "/fhir/AppointmentResponse", method: .post, headers: jsonHeaders, body: ByteBuffer(bytes: response)
+            )
+            #expect(answer.status == .created, "\(answer.text.prefix(400))")
+            let back = try answer.resource()
+            let expected = try Self.codec.read(response, format: .json)
+            #expect(
+                Self.withoutIDAndMeta(back) == Self.withoutIDAndMeta(expected), "\(Self.differences(back, expected))")
+            // Someone filling no role is still refused.
+            let stranger = String(decoding: response, as: UTF8.self).replacingOccurrences(of: "ATND", with: "XYZ")
+            let refused = try await client.execute(
+                uri: "/fhir/AppointmentResponse", method: .post, headers: jsonHeaders,
+                body: ByteBuffer(string: stranger))
+            #expect(refused.status == .unprocessableContent)
+            // Without a time it cannot be booked by a status change.
+            var booked = try await client.execute(uri: "/fhir/Appointment/examplereq", method: .get).resource()
+            booked.setPrimitive("status", type: "code", "booked")
+            let noTime = try await client.execute(
+                uri: "/fhir/Appointment/examplereq", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: FHIRJSONWriter(registry: Conformance.registry).string(booked)))
+            #expect(noTime.status == .unprocessableContent, "\(noTime.text.prefix(300))")
+        }
+    }
+
+    @Test("a proposal for one of our slots takes nothing until it is booked; booking it takes the place")
+    func proposalWithSlot() async throws {
+        let f = try await GatewayFixture()
+        let slot = GatewayFixture.slot("09:30")
+        try await f.app.test(.live) { client in
+            let body = GatewayFixture.appointmentJSON(slot: slot).replacingOccurrences(
+                of: #""status":"booked""#, with: #""status":"proposed""#)
+            let created = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: ByteBuffer(string: body))
+            #expect(created.status == .created, "\(created.text)")
+            var proposal = try created.resource()
+            #expect(proposal.string("start") == "2026-06-02T07:30:00Z")
+            #expect(
+                try await client.execute(uri: "/fhir/Slot/\(slot)", method: .get).resource().string("status") == "free")
+            proposal.setPrimitive("status", type: "code", "booked")
+            let id = try #require(proposal.resourceID)
+            let booked = try await client.execute(
+                uri: "/fhir/Appointment/\(id)", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: FHIRJSONWriter(registry: Conformance.registry).string(proposal)))
+            #expect(booked.status == .ok, "\(booked.text)")
+            #expect(
+                try await client.execute(uri: "/fhir/Slot/\(slot)", method: .get).resource().string("status") == "busy")
+        }
+    }
 }

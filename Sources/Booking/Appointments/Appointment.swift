@@ -78,6 +78,9 @@ public struct Appointment: Sendable, Hashable, Codable, Identifiable {
     /// Set by a delete: the appointment is gone for reads and searches (its history stays), its capacity
     /// freed and its identifiers and request id released for reuse.
     public var deletedAt: Date?
+    /// True for a proposal (or waitlist request) that has no time yet: `start` and `end` then hold the requested
+    /// period, or the creation instant, and are not the appointment's time.
+    public var timeUnset: Bool?
     public var created: Date
     public var lastUpdated: Date
 

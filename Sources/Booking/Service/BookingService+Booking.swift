@@ -25,6 +25,9 @@ public struct BookingRequest: Sendable {
     public var holdID: String?
     /// The appointment's id when the client chooses it (an update that creates); nil: a new one.
     public var appointmentID: String?
+    /// A proposal's requested period (FHIR `requestedPeriod`), kept as its interval while it has no time.
+    public var requestedStart: Date?
+    public var requestedEnd: Date?
     /// The participants' resources are not scheduled by this gateway (no schedule of theirs): the appointment
     /// is recorded with its interval and takes no capacity. Callers set it only after checking that none of
     /// the participants is a bookable resource, so that scheduled resources are never booked around their rules.
@@ -97,6 +100,7 @@ extension BookingService {
 
     /// The command that books `request` (validated and planned, nothing written): for ``book(_:attached:)``.
     public func prepareBooking(_ request: BookingRequest) async throws -> BookCommand {
+        if request.status == .proposed || request.status == .waitlist { return try await prepareProposal(request) }
         guard request.status.holdsCapacity else {
             throw BookingError.invalid(
                 kind: "booking", problems: ["a booking is pending or booked, not \(request.status.rawValue)"])
@@ -121,6 +125,46 @@ extension BookingService {
             outbox: [
                 OutboxMessage(
                     kind: "appointment.booked", aggregateID: appointment.id,
+                    payload: ["patient": appointment.patientID ?? "", "status": appointment.status.rawValue])
+            ])
+    }
+
+    /// A proposal or waitlist request: recorded without taking capacity. Its slots (which must exist) give its
+    /// time; without slots, `start` and `end` when given; otherwise it has no time yet (``Appointment/timeUnset``)
+    /// and `requestedStart`/`requestedEnd` (or now) fill the interval. Accepting it later takes the capacity of its
+    /// slots or interval; one without a time is booked by giving it one.
+    func prepareProposal(_ request: BookingRequest) async throws -> BookCommand {
+        let now = clock.now()
+        var slots: [Slot] = []
+        for id in request.slotIDs {
+            guard let s = try await slot(id) else { throw BookingError.slotNotFound(id) }
+            slots.append(s)
+        }
+        var start = request.start ?? slots.map(\.start).min()
+        var end = request.end ?? slots.map(\.end).max()
+        let timeUnset = start == nil || end == nil
+        if timeUnset {
+            start = request.requestedStart ?? now
+            end = request.requestedEnd ?? start
+        }
+        guard let start, let end, start <= end else {
+            throw BookingError.invalid(kind: "proposal", problems: ["the end comes before the start"])
+        }
+        var appointment = Appointment(
+            id: request.appointmentID ?? Self.newID(), status: request.status, slotIDs: request.slotIDs,
+            scheduleIDs: Array(Set(request.slotIDs.map(\.scheduleID) + request.scheduleIDs)).sorted(), start: start,
+            end: end, participants: request.participants, serviceTypes: request.serviceTypes,
+            specialties: request.specialties, appointmentTypes: request.appointmentTypes, priority: request.priority,
+            description: request.description, comment: request.comment, identifiers: request.identifiers,
+            clientRequestID: request.clientRequestID, teleconsultation: request.teleconsultation, created: now,
+            lastUpdated: now)
+        appointment.referral = request.referral
+        appointment.timeUnset = timeUnset ? true : nil
+        return BookCommand(
+            appointment: appointment, claims: [], holdID: nil, availabilityVersions: [:],
+            outbox: [
+                OutboxMessage(
+                    kind: "appointment.proposed", aggregateID: appointment.id,
                     payload: ["patient": appointment.patientID ?? "", "status": appointment.status.rawValue])
             ])
     }

@@ -57,6 +57,7 @@ extension BookingService {
             case .none: break
             case .release: command.action = .release(freedSlots: try await slots(of: current))
             case .claim:
+                guard current.timeUnset != true else { throw Self.noTimeYet(current) }
                 let plan = try await plan(request(for: current))
                 command.action = .claim
                 command.claims = plan.claims
@@ -149,7 +150,8 @@ extension BookingService {
             next.lastUpdated = clock.now()
             var command = UpdateCommand(appointment: next, expectedVersion: current.version, action: .none)
             let allAccepted = next.participants.filter(\.required).allSatisfy { $0.status == .accepted }
-            if allAccepted && (current.status == .proposed || current.status == .pending) {
+            // A proposal without a time stays proposed: answers alone cannot give it one.
+            if allAccepted && (current.status == .proposed || current.status == .pending) && current.timeUnset != true {
                 next.status = .booked
                 command.appointment = next
                 command.outbox = [
@@ -168,6 +170,12 @@ extension BookingService {
             }
             return try await store.update(command, now: clock.now())
         }
+    }
+
+    static func noTimeYet(_ a: Appointment) -> BookingError {
+        .invalid(
+            kind: "booking",
+            problems: ["Appointment \(a.id) has no time yet: book it with slots or a start and end ($book)"])
     }
 
     /// Puts a patient on the waitlist.

@@ -144,7 +144,10 @@ struct AppointmentWriteInteractions {
         var booking = try AppointmentMapping.bookingRequest(resource)
         booking.appointmentID = id
         try await validate(element, slotIDs: booking.slotIDs)
-        if booking.slotIDs.isEmpty {
+        // Without slots, the interval is booked on the participants' appointments-mode schedules (or recorded when
+        // none of them is scheduled here); a proposal without a time has no interval to book yet.
+        let timed = booking.status.holdsCapacity || (booking.start != nil && booking.end != nil)
+        if booking.slotIDs.isEmpty && timed {
             booking.scheduleIDs = try await appointmentSchedules(for: booking.participants)
             booking.unscheduled = booking.scheduleIDs.isEmpty
         }

@@ -227,7 +227,7 @@ struct DirectoryInteractions {
         let findings = WriteValidation.reported(try services.validation?.check(resource) ?? [])
         let current = try await documents.current(type: type, id: id)
         if type == "AppointmentResponse" {
-            try await AppointmentResponseEffect(booking: services.booking).apply(resource)
+            try await AppointmentResponseEffect(services: services).apply(resource)
         }
         let version = (current?.version ?? 0) + 1
         let now = services.booking.clock.now()
