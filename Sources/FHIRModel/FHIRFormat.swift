@@ -72,3 +72,29 @@ public struct LenientRead: Sendable {
         self.issues = issues
     }
 }
+
+/// A wire format's reader: one pass that keeps invalid values (lenient) or not (strict).
+public protocol ResourceReader: Sendable {
+    func read(_ bytes: [UInt8], keepsInvalidValues: Bool) throws(FHIRFormatError) -> LenientRead
+}
+
+extension ResourceReader {
+    /// Reads one resource.
+    /// - Throws: ``FHIRFormatError`` with every problem found.
+    public func readResource(_ bytes: [UInt8]) throws(FHIRFormatError) -> Element {
+        let read = try read(bytes, keepsInvalidValues: false)
+        guard let element = read.element, !read.issues.contains(where: { $0.severity != .warning }) else {
+            throw FHIRFormatError(issues: read.issues)
+        }
+        return element
+    }
+
+    /// Reads one resource and returns it with every issue instead of refusing it (see ``LenientRead``).
+    public func readResourceLeniently(_ bytes: [UInt8]) -> LenientRead {
+        do {
+            return try read(bytes, keepsInvalidValues: true)
+        } catch {
+            return LenientRead(element: nil, issues: error.issues)
+        }
+    }
+}

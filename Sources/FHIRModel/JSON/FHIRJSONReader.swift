@@ -3,7 +3,7 @@
 /// Every problem is reported with its FHIRPath-like location and line:column: unknown elements, wrong JSON
 /// types, arrays where a single value is expected (and the reverse), bad primitive values, empty values,
 /// misaligned `_field` arrays, duplicate keys, invalid UTF-8, size and depth beyond ``ReaderLimits``.
-public struct FHIRJSONReader: Sendable {
+public struct FHIRJSONReader: ResourceReader {
     public let registry: StructureRegistry
     public var limits: ReaderLimits
 
@@ -12,26 +12,7 @@ public struct FHIRJSONReader: Sendable {
         self.limits = limits
     }
 
-    /// Reads one resource.
-    /// - Throws: ``FHIRFormatError`` with every problem found.
-    public func readResource(_ bytes: [UInt8]) throws(FHIRFormatError) -> Element {
-        let read = try read(bytes, keepsInvalidValues: false)
-        guard let element = read.element, !read.issues.contains(where: { $0.severity != .warning }) else {
-            throw FHIRFormatError(issues: read.issues)
-        }
-        return element
-    }
-
-    /// Reads one resource and returns it with every issue instead of refusing it (see ``LenientRead``).
-    public func readResourceLeniently(_ bytes: [UInt8]) -> LenientRead {
-        do {
-            return try read(bytes, keepsInvalidValues: true)
-        } catch {
-            return LenientRead(element: nil, issues: error.issues)
-        }
-    }
-
-    func read(_ bytes: [UInt8], keepsInvalidValues: Bool) throws(FHIRFormatError) -> LenientRead {
+    public func read(_ bytes: [UInt8], keepsInvalidValues: Bool) throws(FHIRFormatError) -> LenientRead {
         let node = try JSONParser(limits: limits).parse(bytes)
         var builder = JSONTreeBuilder(registry: registry)
         builder.keepsInvalidValues = keepsInvalidValues

@@ -6,7 +6,7 @@ internal import CLibXML2
 /// ENTITY declaration (XXE, entity bombs), network access (never enabled), nesting beyond
 /// ``ReaderLimits/maxDepth`` (libxml2 additionally stops at 256). Structure errors carry the element path
 /// and the source line.
-public struct FHIRXMLReader: Sendable {
+public struct FHIRXMLReader: ResourceReader {
     public let registry: StructureRegistry
     public var limits: ReaderLimits
 
@@ -15,26 +15,7 @@ public struct FHIRXMLReader: Sendable {
         self.limits = limits
     }
 
-    /// Reads one resource.
-    /// - Throws: ``FHIRFormatError`` with every problem found.
-    public func readResource(_ bytes: [UInt8]) throws(FHIRFormatError) -> Element {
-        let read = try read(bytes, keepsInvalidValues: false)
-        guard let element = read.element, !read.issues.contains(where: { $0.severity != .warning }) else {
-            throw FHIRFormatError(issues: read.issues)
-        }
-        return element
-    }
-
-    /// Reads one resource and returns it with every issue instead of refusing it (see ``LenientRead``).
-    public func readResourceLeniently(_ bytes: [UInt8]) -> LenientRead {
-        do {
-            return try read(bytes, keepsInvalidValues: true)
-        } catch {
-            return LenientRead(element: nil, issues: error.issues)
-        }
-    }
-
-    func read(_ bytes: [UInt8], keepsInvalidValues: Bool) throws(FHIRFormatError) -> LenientRead {
+    public func read(_ bytes: [UInt8], keepsInvalidValues: Bool) throws(FHIRFormatError) -> LenientRead {
         if bytes.count > limits.maxBytes {
             throw FHIRFormatError(issues: [
                 ParseIssue(
