@@ -169,6 +169,15 @@ extension BookingService {
             ])
     }
 
+    /// ``commit(_:attached:)`` of the steps `prepare` gives, prepared again when the availability changed meanwhile.
+    public func commit(
+        preparing prepare: () async throws -> [StoreStep], attached: any AttachedWork
+    ) async throws -> (results: [(appointment: Appointment, created: Bool)], attached: any Sendable) {
+        try await retryingOnAvailabilityChange {
+            try await store.commit(try await prepare(), now: clock.now(), attached: attached)
+        }
+    }
+
     /// Applies prepared bookings and changes together with another store's `attached` writes in one transaction
     /// (a FHIR transaction Bundle): all or nothing. A rule change or a concurrent write since preparing fails it.
     public func commit(_ steps: [StoreStep], attached: any AttachedWork) async throws

@@ -68,7 +68,12 @@ struct AppointmentWriteInteractions {
         appointment: Appointment, created: Bool, body: Element
     ) {
         let booking = try await bookingRequest(element, id: id)
-        let (appointment, created) = try await services.booking.book(booking)
+        // The booking and its written form in one store transaction.
+        let result = try await services.booking.commit(
+            preparing: { [.book(try await services.booking.prepareBooking(booking))] },
+            attached: AppointmentDocuments(
+                documents: services.documents, writes: [], written: [element], updates: [false], forms: forms))
+        let (appointment, created) = result.results[0]
         if let id, appointment.id != id {
             throw FHIRError(
                 .conflict, code: "duplicate",
@@ -77,7 +82,6 @@ struct AppointmentWriteInteractions {
         let mapped = AppointmentMapping.resource(appointment).element
         guard created else { return (appointment, false, try await forms.render(mapped)) }
         let form = WrittenForm(written: element, mapped: mapped, domainVersion: appointment.version)
-        try await forms.save("Appointment", id: appointment.id, form: form)
         return (appointment, true, form.merged(with: mapped))
     }
 
@@ -129,10 +133,7 @@ struct AppointmentWriteInteractions {
                 "the condition matches \(found.count) appointments (at most \(DirectoryInteractions.maxConditionalDeletes) are deleted at once)"
             )
         }
-        for a in found {
-            try await services.booking.delete(appointmentID: a.id)
-            try await forms.delete("Appointment", id: a.id)
-        }
+        for a in found { try await delete(id: a.id, expectedVersion: nil) }
         return Response(status: .noContent)
     }
 
@@ -225,6 +226,23 @@ struct AppointmentWriteInteractions {
         let before0 = current.version
         let wanted = try AppointmentMapping.bookingRequest(incoming.withStatusForMapping())
         try await validate(element, slotIDs: wanted.slotIDs.isEmpty ? current.slotIDs : wanted.slotIDs)
+        let answers = wanted.participants.contains { p in
+            current.participants.contains { $0.actor == p.actor && $0.status != p.status }
+        }
+        if !answers {
+            // One domain change and the written form in one store transaction, as one new version.
+            let target = current
+            let result = try await services.booking.commit(
+                preparing: { [.update(try await prepareUpdate(element, current: target, validated: true))] },
+                attached: AppointmentDocuments(
+                    documents: services.documents, writes: [], written: [element], updates: [true], forms: forms))
+            let updated = result.results[0].appointment
+            let mapped = AppointmentMapping.resource(updated).element
+            return services.responses.written(
+                WrittenForm(written: element, mapped: mapped, domainVersion: updated.version).merged(with: mapped),
+                status: .ok, negotiation: negotiation, location: nil, request: request)
+        }
+        // Participants' answers too: the answers are recorded one by one (a version each), then the rest.
         switch try Self.mainChange(incoming, wanted: wanted, current: current) {
         case .status(let status, let reason):
             current = try await services.booking.changeStatus(
@@ -260,12 +278,17 @@ struct AppointmentWriteInteractions {
     /// The one domain change an update in a transaction Bundle makes (nothing written): a status change, a
     /// reschedule or the descriptive fields, each with the descriptive fields in the same version. Participants'
     /// answers go through AppointmentResponse (or an update on its own), not a transaction.
-    func prepareUpdate(_ element: Element, current: Appointment) async throws -> UpdateCommand {
+    /// - Parameter validated: the caller applied the write validation policy already.
+    func prepareUpdate(_ element: Element, current: Appointment, validated: Bool = false) async throws
+        -> UpdateCommand
+    {
         guard let incoming = AppointmentResource(element) else {
             throw FHIRError(.badRequest, code: "invalid", "the body is a \(element.type), not an Appointment")
         }
         let wanted = try AppointmentMapping.bookingRequest(incoming.withStatusForMapping())
-        try await validate(element, slotIDs: wanted.slotIDs.isEmpty ? current.slotIDs : wanted.slotIDs)
+        if !validated {
+            try await validate(element, slotIDs: wanted.slotIDs.isEmpty ? current.slotIDs : wanted.slotIDs)
+        }
         for p in wanted.participants {
             if let existing = current.participants.first(where: { $0.actor == p.actor }), existing.status != p.status {
                 throw FHIRError(
@@ -380,11 +403,20 @@ struct AppointmentWriteInteractions {
                     "If-Match \(ifMatch) does not match version \(current.version)")
             }
         }
-        if current.deletedAt == nil {
-            try await services.booking.delete(appointmentID: id, expectedVersion: current.version)
-            try await forms.delete("Appointment", id: id)
-        }
+        if current.deletedAt == nil { try await delete(id: id, expectedVersion: current.version) }
         return Response(status: .noContent)
+    }
+
+    /// Deletes an appointment and its written form in one store transaction (nothing when already deleted).
+    func delete(id: String, expectedVersion: Int?) async throws {
+        _ = try await services.booking.commit(
+            preparing: {
+                try await services.booking.prepareDelete(appointmentID: id, expectedVersion: expectedVersion).map {
+                    [.update($0)]
+                } ?? []
+            },
+            attached: AppointmentDocuments(
+                documents: services.documents, writes: [], written: [nil], updates: [true], forms: forms))
     }
 }
 

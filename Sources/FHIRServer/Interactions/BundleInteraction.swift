@@ -253,7 +253,7 @@ struct BundleInteraction {
                 stored = try await services.documents.write(writes)
             } else {
                 // One store transaction for the appointments, their written forms and the other resources.
-                let work = TransactionDocuments(
+                let work = AppointmentDocuments(
                     documents: services.documents, writes: writes, written: steps.map(\.written),
                     updates: steps.map { if case .update = $0.step { true } else { false } },
                     forms: WrittenForms(services: services))
@@ -289,40 +289,6 @@ struct BundleInteraction {
         }
         for p in plans where p.method == "GET" {
             responses[p.index] = await batchEntry(p, outer: outer)
-        }
-    }
-
-    /// The document writes of a transaction that writes appointments: the other resources and the written forms
-    /// of the appointments it created or changed (removed for the ones it deleted), in the booking store's
-    /// transaction.
-    struct TransactionDocuments: AttachedWork {
-        let documents: any DocumentStore
-        let writes: [DocumentWrite]
-        let written: [Element?]
-        /// Per step: an update of an existing appointment (its written form is replaced).
-        let updates: [Bool]
-        let forms: WrittenForms
-
-        func apply(in transaction: any StoreTransaction, results: [(appointment: Appointment, created: Bool)]) throws
-            -> any Sendable
-        {
-            var all = writes
-            for (i, (r, w)) in zip(results, written).enumerated() {
-                let a = r.appointment
-                if a.deletedAt != nil {
-                    all.append(
-                        DocumentWrite(
-                            type: WrittenForms.documentType("Appointment"), id: a.id,
-                            kind: .delete(expectedVersion: nil),
-                            at: a.lastUpdated))
-                } else if let w, r.created || updates[i] {
-                    // A repeated booking (an existing appointment, not created) keeps its own written form.
-                    let form = WrittenForm(
-                        written: w, mapped: AppointmentMapping.resource(a).element, domainVersion: a.version)
-                    all.append(forms.write("Appointment", id: a.id, form: form))
-                }
-            }
-            return Array(try documents.write(all, inTransaction: transaction.underlying).prefix(writes.count))
         }
     }
 

@@ -213,3 +213,37 @@ struct WrittenForms: Sendable {
             domainVersion: Int(value("domainVersion")?.value ?? "0") ?? 0)
     }
 }
+
+/// The document writes that go with appointment steps, in the booking store's transaction: other resources (a
+/// transaction Bundle's) and the written forms of the appointments created or changed (removed for the ones
+/// deleted), so that an appointment and its written form never disagree.
+struct AppointmentDocuments: AttachedWork {
+    let documents: any DocumentStore
+    let writes: [DocumentWrite]
+    let written: [Element?]
+    /// Per step: an update of an existing appointment (its written form is replaced).
+    let updates: [Bool]
+    let forms: WrittenForms
+
+    func apply(in transaction: any StoreTransaction, results: [(appointment: Appointment, created: Bool)]) throws
+        -> any Sendable
+    {
+        var all = writes
+        for (i, (r, w)) in zip(results, written).enumerated() {
+            let a = r.appointment
+            if a.deletedAt != nil {
+                all.append(
+                    DocumentWrite(
+                        type: WrittenForms.documentType("Appointment"), id: a.id,
+                        kind: .delete(expectedVersion: nil),
+                        at: a.lastUpdated))
+            } else if let w, r.created || updates[i] {
+                // A repeated booking (an existing appointment, not created) keeps its own written form.
+                let form = WrittenForm(
+                    written: w, mapped: AppointmentMapping.resource(a).element, domainVersion: a.version)
+                all.append(forms.write("Appointment", id: a.id, form: form))
+            }
+        }
+        return Array(try documents.write(all, inTransaction: transaction.underlying).prefix(writes.count))
+    }
+}
