@@ -147,6 +147,65 @@ public final class SQLiteBookingStore: BookingStore {
 
     // MARK: Availability
 
+    public func apply(_ change: AvailabilityChange, attached: (any AttachedWork)?) async throws -> (any Sendable)? {
+        let scheduleJSON = try change.schedule.map { try encode($0) }
+        let ruleJSON = try change.saveRules.map { try encode($0) }
+        let exceptionJSON = try change.saveExceptions.map { try encode($0.exception) }
+        return try await pool.write { db in
+            var touched = Set(change.affectedSchedules)
+            if let s = change.schedule, let json = scheduleJSON {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO schedule (id, json, availability_version, recheck_pending) VALUES (?, ?, 0, 1)
+                        ON CONFLICT(id) DO UPDATE SET json = excluded.json
+                        """
+                ).execute(arguments: [s.id, json])
+                try db.cachedStatement(sql: "DELETE FROM schedule_resource WHERE schedule_id = ?").execute(arguments: [
+                    s.id
+                ])
+                for r in s.resourceIDs {
+                    try db.cachedStatement(
+                        sql: "INSERT INTO schedule_resource (schedule_id, resource_id) VALUES (?, ?)"
+                    ).execute(arguments: [s.id, r])
+                }
+            }
+            for (rule, json) in zip(change.saveRules, ruleJSON) {
+                if let previous = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT schedule_id FROM availability_rule WHERE id = ?"),
+                    arguments: [rule.id])
+                {
+                    touched.insert(previous)
+                }
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO availability_rule (id, schedule_id, json) VALUES (?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET schedule_id = excluded.schedule_id, json = excluded.json
+                        """
+                ).execute(arguments: [rule.id, rule.scheduleID, json])
+            }
+            for id in change.deleteRules {
+                if let previous = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT schedule_id FROM availability_rule WHERE id = ?"), arguments: [id])
+                {
+                    touched.insert(previous)
+                }
+                try db.cachedStatement(sql: "DELETE FROM availability_rule WHERE id = ?").execute(arguments: [id])
+            }
+            for (e, json) in zip(change.saveExceptions, exceptionJSON) {
+                try db.execute(
+                    sql:
+                        "INSERT INTO availability_exception (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json",
+                    arguments: [e.exception.id, json])
+            }
+            for e in change.deleteExceptions {
+                try db.cachedStatement(sql: "DELETE FROM availability_exception WHERE id = ?").execute(arguments: [e.id]
+                )
+            }
+            try Self.bump(db, touched.sorted())
+            return try attached?.apply(in: SQLiteStoreTransaction(database: db), results: [])
+        }
+    }
+
     static func bump(_ db: Database, _ scheduleIDs: [String]) throws {
         for id in scheduleIDs {
             try db.execute(

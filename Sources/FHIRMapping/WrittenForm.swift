@@ -36,6 +36,10 @@ public struct WrittenForm: Sendable, Hashable {
         "extension|\(ProjectExtension.slotBooked)", "extension|\(ProjectExtension.slotUnavailableReason)",
     ]
 
+    /// Elements of an Appointment whose meaning is the booking itself: served from the domain whenever it renders
+    /// them. (A published Slot's status and times stay as its publisher wrote them while the domain agrees.)
+    public static let domainOwned: [String: Set<String>] = ["Appointment": ["status", "start", "end", "slot"]]
+
     /// The resource to serve: `current` (the domain's rendering now) completed with what the client wrote.
     public func merged(with current: Element) -> Element {
         let now = Self.groups(current)
@@ -61,6 +65,10 @@ public struct WrittenForm: Sendable, Hashable {
                 if !meta.isEmpty { out.append(meta) }
             case _ where Self.filledOnlyWithoutWrittenForm.contains(k) && client.items[k] == nil:
                 if n != (then.items[k] ?? []) { out += n }
+            case _ where Self.domainOwned[current.type]?.contains(k) == true:
+                // What booking means (status, time, slots) is always the domain's; the written text only where the
+                // domain has none (a proposal's foreign slot references, its missing time).
+                out += n.isEmpty ? client.items[k] ?? [] : n
             case "participant":
                 out += Self.participants(now: n, then: then.items[k] ?? [], written: client.items[k] ?? [])
             default:
@@ -91,6 +99,8 @@ public struct WrittenForm: Sendable, Hashable {
             let p = now[i]
             let t = then.first { reference($0) == r } ?? Element(name: p.name, type: p.type)
             var merged = WrittenForm(written: w, mapped: t, domainVersion: 0).merged(with: p)
+            // A participant's answer is the domain's (it decides the booking).
+            if let status = p.child("status") { merged.setChildren("status", [status]) }
             // The actor's display and identifier are the client's while the reference stays.
             if let wa = w.child("actor"), let pa = p.child("actor"), wa.string("reference") == pa.string("reference") {
                 merged.setChildren("actor", [wa])

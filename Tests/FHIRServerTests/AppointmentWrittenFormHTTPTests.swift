@@ -188,6 +188,94 @@ struct AppointmentWrittenFormHTTPTests {
         }
     }
 
+    @Test(
+        "an update's time, slots, status and answers are the domain's: a moved interval takes its capacity, a new participant is refused"
+    )
+    func updateSemantics() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            let writer = FHIRJSONWriter(registry: Conformance.registry)
+            // Nurse Verdi books without slots: moving start/end moves the booking.
+            let body =
+                #"{"resourceType":"Appointment","status":"booked","start":"2026-06-03T09:00:00Z","end":"2026-06-03T09:30:00Z","participant":[{"actor":{"reference":"Patient/p1"},"status":"accepted"},{"actor":{"reference":"Practitioner/verdi"},"status":"accepted"}]}"#
+            let created = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: ByteBuffer(string: body))
+            #expect(created.status == .created, "\(created.text)")
+            var a = try created.resource()
+            let id = try #require(a.resourceID)
+            a.setPrimitive("start", type: "instant", "2026-06-03T10:00:00Z")
+            a.setPrimitive("end", type: "instant", "2026-06-03T10:30:00Z")
+            let moved = try await client.execute(
+                uri: "/fhir/Appointment/\(id)", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: writer.string(a)))
+            #expect(moved.status == .ok, "\(moved.text)")
+            #expect(try moved.resource().string("start") == "2026-06-03T10:00:00Z")
+            // The old time is free again, the new one taken.
+            let old = body.replacingOccurrences(of: "Patient/p1", with: "Patient/p2")
+            #expect(
+                try await client.execute(
+                    uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: ByteBuffer(string: old)
+                ).status == .created)
+            let clash = old.replacingOccurrences(of: "09:00:00Z", with: "10:00:00Z").replacingOccurrences(
+                of: "09:30:00Z", with: "10:30:00Z")
+            #expect(
+                try await client.execute(
+                    uri: "/fhir/Appointment", method: .post, headers: jsonHeaders, body: ByteBuffer(string: clash)
+                ).status == .conflict)
+
+            // A slot booking moved to another slot: start and end follow the slot, whatever the body says.
+            let slotBooked = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders,
+                body: ByteBuffer(string: GatewayFixture.appointmentJSON(slot: GatewayFixture.slot("09:00"))))
+            var b = try slotBooked.resource()
+            let bid = try #require(b.resourceID)
+            b.setChildren(
+                "slot",
+                [
+                    Element(
+                        name: "slot", type: "Reference",
+                        children: [
+                            Element(name: "reference", type: "string", value: "Slot/\(GatewayFixture.slot("10:00"))")
+                        ])
+                ])
+            let rescheduled = try await client.execute(
+                uri: "/fhir/Appointment/\(bid)", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: writer.string(b)))
+            #expect(rescheduled.status == .ok, "\(rescheduled.text)")
+            #expect(try rescheduled.resource().string("start") == "2026-06-02T08:00:00Z")
+            let reread = try await client.execute(uri: "/fhir/Appointment/\(bid)", method: .get).resource()
+            #expect(reread.string("start") == "2026-06-02T08:00:00Z")
+
+            // A participant the booking does not have is refused; a cancellation with a decline records both.
+            var c = reread
+            var extra = try #require(c.children(named: "participant").first)
+            extra.setChildren(
+                "actor",
+                [
+                    Element(
+                        name: "actor", type: "Reference",
+                        children: [Element(name: "reference", type: "string", value: "Practitioner/someone")])
+                ])
+            c.children.append(extra)
+            let added = try await client.execute(
+                uri: "/fhir/Appointment/\(bid)", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: writer.string(c)))
+            #expect(added.status == .unprocessableContent)
+            var d = reread
+            d.setPrimitive("status", type: "code", "cancelled")
+            if let i = d.children.firstIndex(where: { $0.name == "participant" }) {
+                d.children[i].setPrimitive("status", type: "code", "declined")
+            }
+            let cancelled = try await client.execute(
+                uri: "/fhir/Appointment/\(bid)", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: writer.string(d)))
+            #expect(cancelled.status == .ok, "\(cancelled.text)")
+            let after = try cancelled.resource()
+            #expect(after.string("status") == "cancelled")
+            #expect(after.descendant("participant", "status")?.value == "declined")
+        }
+    }
+
     @Test("delete frees the slot, reads answer 410, the history keeps the versions, If-Match guards it")
     func delete() async throws {
         let f = try await GatewayFixture()

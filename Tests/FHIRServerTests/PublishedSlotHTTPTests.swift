@@ -70,6 +70,13 @@ struct PublishedSlotHTTPTests {
             let again = try await client.execute(
                 uri: "/fhir/Slot", method: .post, headers: jsonHeaders, body: ByteBuffer(string: body))
             #expect(again.status == .conflict)
+            // Rewriting the schedule's own availability leaves the published slot alone.
+            let schedule = try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .get).resource()
+            let rewritten = try await client.execute(
+                uri: "/fhir/Schedule/dr-rossi", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: FHIRJSONWriter(registry: Conformance.registry).string(schedule)))
+            #expect(rewritten.status == .ok, "\(rewritten.text)")
+            #expect(try await client.execute(uri: "/fhir/Slot/\(id)", method: .get).status == .ok)
 
             // Booked like any slot: two places, the third is refused.
             var appointmentIDs: [String] = []

@@ -27,6 +27,9 @@ public protocol BookingStore: Sendable {
     func exceptions() async throws -> [AvailabilityException]
     /// Current availability versions of the schedules.
     func availabilityVersions(scheduleIDs: [String]) async throws -> [String: Int]
+    /// Applies a whole availability change (a schedule, its rules and exceptions) and `attached` in one
+    /// transaction, bumping the versions of every schedule it touches (their recheck jobs set).
+    func apply(_ change: AvailabilityChange, attached: (any AttachedWork)?) async throws -> (any Sendable)?
     /// Schedules whose availability changed and whose appointments have not been rechecked since.
     func pendingRechecks() async throws -> [String]
 
@@ -88,6 +91,27 @@ public protocol AttachedWork: Sendable {
     /// Runs inside the transaction after the steps; throwing rolls everything back.
     func apply(in transaction: any StoreTransaction, results: [(appointment: Appointment, created: Bool)]) throws
         -> any Sendable
+}
+
+/// A schedule's availability written as one: the schedule, rules and exceptions to save, rules and exceptions to
+/// delete, with the schedules each exception touches.
+public struct AvailabilityChange: Sendable {
+    public var schedule: Schedule?
+    public var saveRules: [AvailabilityRule] = []
+    public var deleteRules: [String] = []
+    public var saveExceptions: [(exception: AvailabilityException, affectedSchedules: [String])] = []
+    public var deleteExceptions: [(id: String, affectedSchedules: [String])] = []
+
+    public init(schedule: Schedule?) { self.schedule = schedule }
+
+    /// Every schedule whose availability the change touches.
+    public var affectedSchedules: [String] {
+        Array(
+            Set(
+                (schedule.map { [$0.id] } ?? []) + saveRules.map(\.scheduleID)
+                    + saveExceptions.flatMap(\.affectedSchedules) + deleteExceptions.flatMap(\.affectedSchedules))
+        ).sorted()
+    }
 }
 
 /// One step of a unit of work (``BookingStore/commit(_:now:attached:)``).

@@ -63,6 +63,55 @@ extension BookingService {
         return try await recheck(scheduleIDs: affected)
     }
 
+    /// Writes a schedule with its whole availability as one (one store transaction with `attached`): `rules` and
+    /// `exceptions` (schedule- or resource-scoped on its resources) replace the schedule's own; the Slots clients
+    /// published stay. Everything is checked before anything is written; appointments left outside are flagged.
+    /// - Returns: what `attached` returned, and the newly flagged appointments.
+    @discardableResult
+    public func replaceAvailability(
+        _ schedule: Schedule, rules: [AvailabilityRule], exceptions: [AvailabilityException],
+        attached: (any AttachedWork)? = nil
+    ) async throws -> (attached: (any Sendable)?, flagged: [Appointment]) {
+        var problems: [String] = []
+        if schedule.id.isEmpty || schedule.id.count > 40 { problems.append("a schedule id has 1 to 40 characters") }
+        if schedule.resourceIDs.isEmpty { problems.append("a schedule needs at least one resource") }
+        problems += rules.flatMap { r in r.problems.map { "rule \(r.id): \($0)" } }
+        problems += rules.filter { $0.scheduleID != schedule.id }.map { "rule \($0.id) belongs to \($0.scheduleID)" }
+        problems += exceptions.flatMap { e in e.problems.map { "exception \(e.id): \($0)" } }
+        guard problems.isEmpty else { throw BookingError.invalid(kind: "schedule", problems: problems) }
+        _ = try ZoneResolver(identifier: schedule.timeZone)
+        for r in schedule.resourceIDs where try await store.resource(id: r) == nil {
+            throw BookingError.notFound(kind: "resource", id: r)
+        }
+        var change = AvailabilityChange(schedule: schedule)
+        change.saveRules = rules
+        let keepRules = Set(rules.map(\.id))
+        change.deleteRules = try await store.rules(scheduleID: schedule.id).filter {
+            !keepRules.contains($0.id) && $0.publishedSlot != true
+        }.map(\.id)
+        for e in exceptions {
+            let affected: [String]
+            switch e.scope {
+            case .schedule: affected = [schedule.id]
+            case .resource(let id):
+                guard schedule.resourceIDs.contains(id) else {
+                    throw BookingError.invalid(
+                        kind: "schedule", problems: ["exception \(e.id): resource \(id) is not one of this schedule's"])
+                }
+                affected = Array(
+                    Set([schedule.id] + (try await store.schedules()).filter { $0.resourceIDs.contains(id) }.map(\.id)))
+            }
+            change.saveExceptions.append((e, affected))
+        }
+        let keepExceptions = Set(exceptions.map(\.id))
+        for old in try await store.exceptions()
+        where !keepExceptions.contains(old.id) && old.publishedSlot != true && old.scope == .schedule(schedule.id) {
+            change.deleteExceptions.append((old.id, [schedule.id]))
+        }
+        let result = try await store.apply(change, attached: attached)
+        return (result, try await recheck(scheduleIDs: change.affectedSchedules))
+    }
+
     func schedules(in scope: AvailabilityException.Scope) async throws -> [String] {
         switch scope {
         case .schedule(let id):

@@ -1,6 +1,7 @@
 import Booking
 import FHIRMapping
 import FHIRModel
+import Foundation
 import Hummingbird
 
 /// Appointment create, update, patch and delete. Writes go through the booking domain: a booked or pending
@@ -242,7 +243,15 @@ struct AppointmentWriteInteractions {
                 WrittenForm(written: element, mapped: mapped, domainVersion: updated.version).merged(with: mapped),
                 status: .ok, negotiation: negotiation, location: nil, request: request)
         }
-        // Participants' answers too: the answers are recorded one by one (a version each), then the rest.
+        // Participants' answers too: they are recorded first, one by one (a version each; the answers may book a
+        // proposal), then the rest, so that a cancellation with a decline records the decline before it ends.
+        _ = try Self.mainChange(incoming, wanted: wanted, current: current)
+        for p in wanted.participants {
+            if let existing = current.participants.first(where: { $0.actor == p.actor }), existing.status != p.status {
+                current = try await services.booking.setParticipantStatus(
+                    appointmentID: id, actor: p.actor, status: p.status)
+            }
+        }
         switch try Self.mainChange(incoming, wanted: wanted, current: current) {
         case .status(let status, let reason):
             current = try await services.booking.changeStatus(
@@ -251,14 +260,12 @@ struct AppointmentWriteInteractions {
         case .reschedule(let slots):
             current = try await services.booking.reschedule(
                 appointmentID: id, to: slots, expectedVersion: current.version, details: Self.details(of: wanted))
+        case .move(let start, let end):
+            current = try await services.booking.reschedule(
+                appointmentID: id, start: start, end: end, expectedVersion: current.version,
+                details: Self.details(of: wanted))
         case .none:
             break
-        }
-        for p in wanted.participants {
-            if let existing = current.participants.first(where: { $0.actor == p.actor }), existing.status != p.status {
-                current = try await services.booking.setParticipantStatus(
-                    appointmentID: id, actor: p.actor, status: p.status)
-            }
         }
         // A FHIR update is one new version: the descriptive fields are amended on their own only when they
         // change, or when nothing else did (a change to what only the written form holds).
@@ -306,6 +313,9 @@ struct AppointmentWriteInteractions {
         case .reschedule(let slots):
             return try await services.booking.prepareReschedule(
                 appointmentID: current.id, to: slots, expectedVersion: current.version, details: details)
+        case .move(let start, let end):
+            return try await services.booking.prepareReschedule(
+                appointmentID: current.id, start: start, end: end, expectedVersion: current.version, details: details)
         case .none:
             return try await services.booking.prepareAmend(
                 appointmentID: current.id, expectedVersion: current.version, details)
@@ -316,20 +326,39 @@ struct AppointmentWriteInteractions {
     enum MainChange {
         case status(Booking.AppointmentStatus, reason: String?)
         case reschedule([SlotID])
+        /// Another interval, for an appointment booked without slots.
+        case move(start: Date, end: Date)
         case none
     }
 
     static func mainChange(_ incoming: AppointmentResource, wanted: BookingRequest, current: Appointment)
         throws(FHIRError) -> MainChange
     {
-        let slotsChange = !wanted.slotIDs.isEmpty && wanted.slotIDs != current.slotIDs
-        guard let status = incoming.status, status.rawValue != current.status.rawValue else {
-            return slotsChange ? .reschedule(wanted.slotIDs) : .none
-        }
-        guard !slotsChange else {
+        // The participants are the booking's: one the domain does not have cannot be added by an update (leaving
+        // one out keeps it, as with identifiers).
+        let known = Set(current.participants.map(\.actor))
+        if let added = wanted.participants.first(where: { !known.contains($0.actor) }) {
             throw FHIRError(
-                .unprocessableContent, code: "business-rule", "change the status and the slots in two updates",
-                expression: ["Appointment.slot"])
+                .unprocessableContent, code: "business-rule",
+                "\(ReferenceMapping.reference(for: added.actor)) is not a participant: participants are set when booking",
+                expression: ["Appointment.participant"])
+        }
+        let slotsChange = !wanted.slotIDs.isEmpty && wanted.slotIDs != current.slotIDs
+        // Without slots, a new start or end moves the interval (capacity and all); with slots, the slots give it.
+        var move: (start: Date, end: Date)?
+        if current.slotIDs.isEmpty && wanted.slotIDs.isEmpty && current.timeUnset != true,
+            let start = wanted.start, let end = wanted.end, start != current.start || end != current.end
+        {
+            move = (start, end)
+        }
+        guard let status = incoming.status, status.rawValue != current.status.rawValue else {
+            if slotsChange { return .reschedule(wanted.slotIDs) }
+            return move.map { .move(start: $0.start, end: $0.end) } ?? .none
+        }
+        guard !slotsChange && move == nil else {
+            throw FHIRError(
+                .unprocessableContent, code: "business-rule", "change the status and the time in two updates",
+                expression: ["Appointment.status"])
         }
         guard let domainStatus = Booking.AppointmentStatus(rawValue: status.rawValue) else {
             throw FHIRError(

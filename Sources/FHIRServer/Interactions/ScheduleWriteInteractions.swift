@@ -8,8 +8,9 @@ import Hummingbird
 /// Schedule create, update (and update-as-create) and delete, through the booking domain. The body's actors become
 /// (or must already be) bookable resources; the `schedule-time-zone` and `booking-mode` extensions set the zone and
 /// the mode; `availability-rule` / `availability-exception` extensions replace the availability (appointments left
-/// outside it are flagged, never deleted). Every write is a version of the Schedule's written form, so read,
-/// vread and history give back what was written, with the domain's current state.
+/// outside it are flagged, never deleted), all in one store transaction. Every write is a version of the Schedule's
+/// written form (saved right after), so read, vread and history give back what was written, with the domain's
+/// current state.
 struct ScheduleWriteInteractions {
     let services: GatewayServices
     let base: ServerBase
@@ -151,21 +152,8 @@ struct ScheduleWriteInteractions {
         for r in actors where try await services.store.resource(id: r.id) == nil {
             try await services.booking.saveResource(r)
         }
-        let booking = services.booking
-        try await booking.saveSchedule(schedule)
-        // New rules are saved before old ones are deleted, so the schedule is never left without its rules.
-        for r in rules { try await booking.saveRule(r) }
-        for e in exceptions { try await booking.saveException(e) }
-        let keepRules = Set(rules.map(\.id))
-        for old in try await services.store.rules(scheduleID: id)
-        where !keepRules.contains(old.id) && old.publishedSlot != true {
-            try await booking.deleteRule(id: old.id)
-        }
-        let keepExceptions = Set(exceptions.map(\.id))
-        for old in try await services.store.exceptions()
-        where !keepExceptions.contains(old.id) && old.publishedSlot != true {
-            if case .schedule(id) = old.scope { try await booking.deleteException(id: old.id) }
-        }
+        // The schedule and its whole availability in one store transaction; appointments left outside are flagged.
+        try await services.booking.replaceAvailability(schedule, rules: rules, exceptions: exceptions)
         let mapped = try await reads.resource(schedule).element
         let document = try await forms.save(
             "Schedule", id: id, form: WrittenForm(written: element, mapped: mapped, domainVersion: 0))
