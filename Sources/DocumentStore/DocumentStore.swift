@@ -53,7 +53,13 @@ public struct SearchCriterion: Sendable {
 
 extension DocumentStore {
     public func history(type: String?, id: String?, since: Date?, limit: Int) async throws -> [StoredDocument] {
-        try await history(type: type, id: id, since: since, until: nil, limit: limit)
+        try await history(type: type, id: id, since: since, until: nil, excludingTypePrefix: nil, limit: limit)
+    }
+
+    public func history(type: String?, id: String?, since: Date?, until: Date?, limit: Int) async throws
+        -> [StoredDocument]
+    {
+        try await history(type: type, id: id, since: since, until: until, excludingTypePrefix: nil, limit: limit)
     }
 }
 
@@ -78,7 +84,10 @@ public protocol DocumentStore: Sendable {
     func version(type: String, id: String, version: Int) async throws -> StoredDocument?
     /// Versions newest first (ties by type, id, version descending); `type`/`id` nil widen to type or system
     /// history; `since` and `until` (both inclusive) filter by time.
-    func history(type: String?, id: String?, since: Date?, until: Date?, limit: Int) async throws -> [StoredDocument]
+    /// `excludingTypePrefix`: leave out types starting with it (a server's own internal documents).
+    func history(
+        type: String?, id: String?, since: Date?, until: Date?, excludingTypePrefix: String?, limit: Int
+    ) async throws -> [StoredDocument]
     /// Ids of live (not deleted) documents of `type` whose index has every (name, any of values) given.
     func search(type: String, criteria: [SearchCriterion], lastUpdated: ClosedRange<Date>?) async throws
         -> [StoredDocument]

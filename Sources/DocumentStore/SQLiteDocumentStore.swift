@@ -94,9 +94,9 @@ public final class SQLiteDocumentStore: DocumentStore {
         }
     }
 
-    public func history(type: String?, id: String?, since: Date?, until: Date?, limit: Int) async throws
-        -> [StoredDocument]
-    {
+    public func history(
+        type: String?, id: String?, since: Date?, until: Date?, excludingTypePrefix: String?, limit: Int
+    ) async throws -> [StoredDocument] {
         var sql = "SELECT * FROM document_version WHERE 1 = 1"
         var args: [(any DatabaseValueConvertible)?] = []
         if let type {
@@ -114,6 +114,10 @@ public final class SQLiteDocumentStore: DocumentStore {
         if let until {
             sql += " AND last_updated <= ?"
             args.append(until.timeIntervalSince1970)
+        }
+        if let prefix = excludingTypePrefix {
+            sql += " AND substr(type, 1, ?) != ?"
+            args += [prefix.count, prefix]
         }
         sql += " ORDER BY last_updated DESC, type DESC, id DESC, version DESC LIMIT ?"
         args.append(limit)

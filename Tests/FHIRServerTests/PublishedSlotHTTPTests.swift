@@ -77,6 +77,13 @@ struct PublishedSlotHTTPTests {
                 body: ByteBuffer(string: FHIRJSONWriter(registry: Conformance.registry).string(schedule)))
             #expect(rewritten.status == .ok, "\(rewritten.text)")
             #expect(try await client.execute(uri: "/fhir/Slot/\(id)", method: .get).status == .ok)
+            // Its zone cannot change under the published slot (the slot's local time would move).
+            let londonJSON = FHIRJSONWriter(registry: Conformance.registry).string(schedule).replacingOccurrences(
+                of: "Europe/Rome", with: "Europe/London")
+            let london = try await client.execute(
+                uri: "/fhir/Schedule/dr-rossi", method: .put, headers: jsonHeaders, body: ByteBuffer(string: londonJSON)
+            )
+            #expect(london.status == .unprocessableContent, "\(london.text)")
 
             // Booked like any slot: two places, the third is refused.
             var appointmentIDs: [String] = []
@@ -142,6 +149,11 @@ struct PublishedSlotHTTPTests {
             let clash = try await client.execute(
                 uri: "/fhir/Slot", method: .post, headers: jsonHeaders, body: ByteBuffer(string: ruleSlot))
             #expect(clash.status == .conflict)
+            // 02:30 local twice on the autumn change (Europe/Rome): not one opening of local times.
+            let acrossDST = Self.slotJSON("2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z")
+            let dst = try await client.execute(
+                uri: "/fhir/Slot", method: .post, headers: jsonHeaders, body: ByteBuffer(string: acrossDST))
+            #expect(dst.status == .unprocessableContent, "\(dst.text)")
             let delete = try await client.execute(uri: "/fhir/Slot/\(GatewayFixture.slot("09:00"))", method: .delete)
             #expect(delete.status == .methodNotAllowed)
             let unknown = Self.slotJSON("2026-06-02T14:00:00+02:00", "2026-06-02T14:20:00+02:00")

@@ -117,7 +117,7 @@ struct BundleInteraction {
         }
         let appointments = AppointmentWriteInteractions(services: services, base: base)
         // The booking domain's steps, in processing order, with the written resource (nil for a delete).
-        var steps: [(index: Int, step: StoreStep, written: Element?)] = []
+        var steps: [(index: Int, step: StoreStep, written: Element?, creates: String?)] = []
         let now = services.booking.clock.now()
         // Ids and full-URL mapping first, so references can be rewritten before anything is written.
         var ids: [Int: String] = [:]
@@ -171,7 +171,7 @@ struct BundleInteraction {
                     responses[p.index] = .init(response: .init(status: "204 No Content"))
                     continue
                 }
-                steps.append((p.index, .update(command), nil))
+                steps.append((p.index, .update(command), nil, nil))
             case "PUT" where p.type == "Appointment":
                 guard var resource = p.resource, resource.type == p.type, let id = p.id, resource.resourceID == id
                 else {
@@ -188,10 +188,19 @@ struct BundleInteraction {
                         )
                     }
                     steps.append(
-                        (p.index, .update(try await appointments.prepareUpdate(resource, current: current)), resource))
+                        (
+                            p.index, .update(try await appointments.prepareUpdate(resource, current: current)),
+                            resource, nil
+                        ))
                 } else {
+                    if p.ifMatch != nil {
+                        throw FHIRError(
+                            .preconditionFailed, code: "conflict",
+                            "entry \(p.index): If-Match on Appointment/\(id), which does not exist: nothing was written"
+                        )
+                    }
                     let request = try await appointments.bookingRequest(resource, id: id)
-                    steps.append((p.index, .book(try await services.booking.prepareBooking(request)), resource))
+                    steps.append((p.index, .book(try await services.booking.prepareBooking(request)), resource, id))
                 }
             case "DELETE":
                 guard let id = p.id else {
@@ -208,7 +217,7 @@ struct BundleInteraction {
                 }
                 resource = Self.rewritingReferences(resource, urlMap)
                 let request = try await appointments.bookingRequest(resource, id: id)
-                steps.append((p.index, .book(try await services.booking.prepareBooking(request)), resource))
+                steps.append((p.index, .book(try await services.booking.prepareBooking(request)), resource, id))
             case "POST", "PUT":
                 guard var resource = p.resource, resource.type == p.type, let id = ids[p.index] else {
                     throw FHIRError(
@@ -256,7 +265,7 @@ struct BundleInteraction {
                 let work = AppointmentDocuments(
                     documents: services.documents, writes: writes, written: steps.map(\.written),
                     updates: steps.map { if case .update = $0.step { true } else { false } },
-                    forms: WrittenForms(services: services))
+                    forms: WrittenForms(services: services), mustCreate: steps.map(\.creates))
                 let result = try await services.booking.commit(steps.map(\.step), attached: work)
                 stored = result.attached as? [StoredDocument] ?? []
                 for (k, r) in result.results.enumerated() {

@@ -138,8 +138,9 @@ struct HistoryInteractions {
         }
         if system {
             for d in try await services.documents.history(
-                type: nil, id: nil, since: since, until: cursor.until, limit: limit)
-            where !WrittenForms.isInternal(d.type) {
+                type: nil, id: nil, since: since, until: cursor.until, excludingTypePrefix: WrittenForms.internalPrefix,
+                limit: limit)
+            {
                 versions.append(
                     Version(
                         type: d.type, id: d.id, version: d.version, at: d.lastUpdated,

@@ -116,6 +116,22 @@ struct ScheduleWriteInteractions {
                 .unprocessableContent, code: "value", "unknown IANA time zone '\(zone)'",
                 expression: ["Schedule.extension('\(ProjectExtension.scheduleTimeZone)')"])
         }
+        if let existing, existing.timeZone != zone {
+            // Published slots and appointments are local times of the old zone: they would move.
+            let published = try await services.store.rules(scheduleID: existing.id).contains {
+                $0.publishedSlot == true
+            }
+            let live = try await services.store.appointments(
+                AppointmentQuery(
+                    scheduleIDs: [existing.id], statuses: Booking.AppointmentStatus.allCases.filter(\.holdsCapacity),
+                    from: services.booking.clock.now()))
+            if published || !live.isEmpty {
+                throw FHIRError(
+                    .unprocessableContent, code: "business-rule",
+                    "the time zone cannot change while the schedule has published slots or appointments ahead",
+                    expression: ["Schedule.extension('\(ProjectExtension.scheduleTimeZone)')"])
+            }
+        }
         if let existing, Set(existing.resourceIDs) != Set(actors.map(\.id)) {
             throw FHIRError(
                 .unprocessableContent, code: "business-rule",

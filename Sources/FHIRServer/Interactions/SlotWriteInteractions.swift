@@ -116,6 +116,19 @@ struct SlotWriteInteractions {
                 .unprocessableContent, code: "business-rule",
                 "a published slot ends on the local day it starts (\(schedule.timeZone))", expression: ["Slot.end"])
         }
+        // Local wall-clock length must equal the elapsed length: a slot across a daylight-saving change cannot be
+        // one opening of local times.
+        guard (endDay == day ? to : 1440) - from == minutes else {
+            throw FHIRError(
+                .unprocessableContent, code: "business-rule",
+                "the slot crosses a daylight-saving change in \(schedule.timeZone): publish it in two parts",
+                expression: ["Slot.end"])
+        }
+        guard schedule.active else {
+            throw FHIRError(
+                .unprocessableContent, code: "business-rule", "Schedule/\(scheduleID) is out of service",
+                expression: ["Slot.schedule"])
+        }
         let slotID = SlotID(scheduleID: scheduleID, start: start)
         if let id, id != slotID.description {
             throw FHIRError(

@@ -23,10 +23,10 @@ struct WrittenForms: Sendable {
     /// The written-form parameters of type reference.
     static let referenceParameters: Set<String> = ["reason-reference", "supporting-info"]
 
-    static func documentType(_ type: String) -> String { "written:\(type)" }
+    /// The prefix of the store's own document types (never served as resources).
+    static let internalPrefix = "written:"
 
-    /// True for the store's own document types (never served as resources).
-    static func isInternal(_ documentType: String) -> Bool { documentType.hasPrefix("written:") }
+    static func documentType(_ type: String) -> String { "\(internalPrefix)\(type)" }
 
     /// The write recording `form` (to be applied alone or in a batch with others).
     func write(_ type: String, id: String, form: WrittenForm, expectedVersion: Int? = nil) -> DocumentWrite {
@@ -224,10 +224,21 @@ struct AppointmentDocuments: AttachedWork {
     /// Per step: an update of an existing appointment (its written form is replaced).
     let updates: [Bool]
     let forms: WrittenForms
+    /// Per step, when given: the id the step must create (a transaction's entries may reference it by its
+    /// fullUrl, so an idempotent repeat that finds another appointment rolls the whole transaction back).
+    var mustCreate: [String?] = []
 
     func apply(in transaction: any StoreTransaction, results: [(appointment: Appointment, created: Bool)]) throws
         -> any Sendable
     {
+        for (i, r) in results.enumerated() {
+            if let id = mustCreate[safe: i] ?? nil, r.appointment.id != id || !r.created {
+                throw FHIRError(
+                    .conflict, code: "duplicate",
+                    "an entry repeats Appointment/\(r.appointment.id) (same identifier or request id): nothing was written"
+                )
+            }
+        }
         var all = writes
         for (i, (r, w)) in zip(results, written).enumerated() {
             let a = r.appointment
