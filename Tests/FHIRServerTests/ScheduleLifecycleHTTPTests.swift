@@ -136,6 +136,15 @@ struct ScheduleLifecycleHTTPTests {
             let history = try #require(
                 BundleResource(try await client.execute(uri: "/fhir/Schedule/\(id)/_history", method: .get).resource()))
             #expect(history.entries.map { $0.response?.etag } == ["W/\"2\"", "W/\"1\""])
+            // Type and system history show the schedule's versions as Schedules.
+            let typeHistory = try #require(
+                BundleResource(try await client.execute(uri: "/fhir/Schedule/_history", method: .get).resource()))
+            #expect(typeHistory.entries.map { $0.resource?.resourceID } == [id, id])
+            #expect(typeHistory.entries.first?.resource?.string("comment") == "closed in August")
+            let system = try #require(
+                BundleResource(try await client.execute(uri: "/fhir/_history", method: .get).resource()))
+            #expect(system.entries.filter { $0.resource?.type == "Schedule" }.count == 2)
+            #expect(!system.entries.contains { ($0.resource?.type ?? "").hasPrefix("written") })
         }
     }
 

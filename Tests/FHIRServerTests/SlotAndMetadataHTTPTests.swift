@@ -135,7 +135,10 @@ struct SlotAndMetadataHTTPTests {
                 #expect(cs.interactions["Appointment"]?.contains("create") == true)
                 #expect(
                     Set(cs.interactions["Slot"] ?? [])
-                        == ["read", "vread", "search-type", "create", "update", "delete", "history-instance"])
+                        == [
+                            "read", "vread", "search-type", "create", "update", "delete", "history-instance",
+                            "history-type",
+                        ])
                 #expect(Set(cs.interactions["Schedule"] ?? []).isSuperset(of: ["create", "update", "delete", "vread"]))
                 #expect(cs.interactions["Appointment"]?.contains("patch") == true)
             }

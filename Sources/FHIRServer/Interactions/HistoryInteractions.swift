@@ -16,6 +16,10 @@ struct HistoryInteractions {
     func register(on router: Router<BasicRequestContext>, catalog: RouteCatalog) {
         catalog.add("Appointment", interaction: "history-type")
         catalog.addSystem("history-system")
+        for type in WrittenForms.versionedByForm.sorted() {
+            catalog.add(type, interaction: "history-type")
+            router.get(RouterPath("/fhir/\(type)/_history")) { request, _ in try await typeHistory(request, type) }
+        }
         router.get("/fhir/Appointment/_history") { request, _ in try await history(request, system: false) }
         router.get("/fhir/_history") { request, _ in try await history(request, system: true) }
     }
@@ -137,14 +141,23 @@ struct HistoryInteractions {
                 deleted: a.deletedAt != nil)
         }
         if system {
+            // Appointments' versions come from the booking store above; Schedules and published Slots are versioned
+            // by their written forms, the other documents are resources.
             for d in try await services.documents.history(
-                type: nil, id: nil, since: since, until: cursor.until, excludingTypePrefix: WrittenForms.internalPrefix,
-                limit: limit)
+                type: nil, id: nil, since: since, until: cursor.until,
+                excludingTypePrefix: WrittenForms.documentType("Appointment"), limit: limit)
             {
+                let type =
+                    d.type.hasPrefix(WrittenForms.internalPrefix)
+                    ? String(d.type.dropFirst(WrittenForms.internalPrefix.count)) : d.type
+                let resource: Element? =
+                    d.deleted
+                    ? nil
+                    : type == d.type
+                        ? try services.responses.codec.read(d.body, format: .json) : try forms.asWritten(d)
                 versions.append(
                     Version(
-                        type: d.type, id: d.id, version: d.version, at: d.lastUpdated,
-                        resource: d.deleted ? nil : try services.responses.codec.read(d.body, format: .json),
+                        type: type, id: d.id, version: d.version, at: d.lastUpdated, resource: resource,
                         deleted: d.deleted))
             }
         }
@@ -152,6 +165,25 @@ struct HistoryInteractions {
         let bundle = Self.bundle(
             versions, count: count, cursor: cursor, path: "\(base.url)/\(system ? "" : "Appointment/")_history",
             query: request.uri.query, baseURL: base.url)
+        return services.responses.resource(bundle.element, negotiation: negotiation)
+    }
+
+    /// Type history of Schedule and published Slot: their written forms' versions.
+    func typeHistory(_ request: Request, _ type: String) async throws -> Response {
+        let negotiation = try Negotiation.response(for: request)
+        let (since, count, cursor) = try Self.parameters(request.uri.query)
+        let forms = WrittenForms(services: services)
+        let docs = try await services.documents.history(
+            type: WrittenForms.documentType(type), id: nil, since: since, until: cursor.until,
+            limit: count + cursor.skip + 1)
+        let versions = try docs.map { d in
+            Version(
+                type: type, id: d.id, version: d.version, at: d.lastUpdated,
+                resource: d.deleted ? nil : try forms.asWritten(d), deleted: d.deleted)
+        }
+        let bundle = Self.bundle(
+            versions, count: count, cursor: cursor, path: "\(base.url)/\(type)/_history", query: request.uri.query,
+            baseURL: base.url)
         return services.responses.resource(bundle.element, negotiation: negotiation)
     }
 }
