@@ -124,6 +124,8 @@ struct AppointmentWrittenFormHTTPTests {
                 ("service-category=urn:cat%7Cgp", 1), ("service-category=urn:cat%7Cxx", 0),
                 ("service-category:text=general", 1), ("supporting-info=DocumentReference/ref-1", 1),
                 ("supporting-info=DocumentReference/ref-2", 0), ("supporting-info=ref-1", 1),
+                ("reason-code:missing=false", 1), ("reason-code:missing=true", 0), ("supporting-info:missing=true", 0),
+                ("service-type:missing=true", 0), ("appointment-type:missing=true", 1),
                 ("supporting-info=http://localhost/fhir/DocumentReference/ref-1", 1),
                 ("reason-code=413095006&status=cancelled", 0),
             ] {

@@ -19,7 +19,7 @@ struct SlotAndMetadataHTTPTests {
             ("service-type=urn:test%7Cvisit", 8), ("service-type=urn:test%7Cother", 0),
             ("service-type=other,visit", 8), ("service-type=other&service-type=visit", 0),
             ("service-type=%7Cvisit", 0), ("service-type=urn:test%7C", 8), ("service-type:not=visit", 0),
-            ("service-type:not=other", 8),
+            ("service-type:not=other", 8), ("service-type:missing=false", 8), ("service-type:missing=true", 0),
             ("end=le2026-06-02T10:00:00%2B02:00", 2), ("end=gt2026-06-02T13:00:00%2B02:00", 0),
             ("_id=\(GatewayFixture.slot("09:30"))", 1), ("_id=dr-rossi.20260602T0000Z", 0),
         ])

@@ -158,9 +158,11 @@ struct AppointmentReadInteractions {
     }
 
     static let modifiers: [String: Set<String>] = [
-        "status": ["not"], "part-status": ["not"], "based-on": ["identifier"], "reason-code": ["text", "not"],
+        "status": ["not"], "part-status": ["not"], "based-on": ["identifier"],
+        "reason-code": WrittenForms.tokenModifiers,
         "service-type": CodeToken.modifiers, "specialty": CodeToken.modifiers, "appointment-type": CodeToken.modifiers,
-        "service-category": ["text", "not"], "reason-reference": ["not"], "supporting-info": ["not"],
+        "service-category": WrittenForms.tokenModifiers, "reason-reference": WrittenForms.referenceModifiers,
+        "supporting-info": WrittenForms.referenceModifiers,
     ]
 
     /// The unsupported parameters of `search` as warnings (400 under strict handling).
@@ -221,7 +223,7 @@ struct AppointmentReadInteractions {
         var written: [(ids: Set<String>, negated: Bool)] = []
         for name in (WrittenForms.indexed["Appointment"] ?? [:]).keys.sorted() {
             for p in search.values(name) {
-                written.append((try await forms.ids("Appointment", parameter: p), p.modifier == "not"))
+                written.append((try await forms.ids("Appointment", parameter: p), WrittenForms.excludes(p)))
             }
         }
         let all = try await services.store.appointments(query)

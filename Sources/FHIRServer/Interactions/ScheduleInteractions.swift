@@ -64,7 +64,8 @@ struct ScheduleInteractions {
             let warnings = try search.unsupported(
                 Set(Self.searchParameters.map(\.name)),
                 perParameter: [
-                    "identifier": ["not"], "service-category": ["text", "not"], "service-type": CodeToken.modifiers,
+                    "identifier": WrittenForms.referenceModifiers, "service-category": WrittenForms.tokenModifiers,
+                    "service-type": CodeToken.modifiers,
                     "specialty": CodeToken.modifiers,
                 ])
             let result = try ResultParameters(search, sortable: ["_id"])
@@ -74,7 +75,7 @@ struct ScheduleInteractions {
             var written: [(ids: Set<String>, negated: Bool)] = []
             for name in ["identifier", "service-category"] {
                 for p in search.values(name) {
-                    written.append((try await forms.ids("Schedule", parameter: p), p.modifier == "not"))
+                    written.append((try await forms.ids("Schedule", parameter: p), WrittenForms.excludes(p)))
                 }
             }
             let resources = Dictionary(uniqueKeysWithValues: try await services.store.resources().map { ($0.id, $0) })

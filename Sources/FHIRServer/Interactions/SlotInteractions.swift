@@ -68,14 +68,15 @@ struct SlotInteractions {
         let warnings = try search.unsupported(
             Set(Self.searchParameters.map(\.name)),
             perParameter: [
-                "status": ["not"], "identifier": ["not"], "service-category": ["text", "not"],
+                "status": ["not"], "identifier": WrittenForms.referenceModifiers,
+                "service-category": WrittenForms.tokenModifiers,
                 "service-type": CodeToken.modifiers, "appointment-type": CodeToken.modifiers,
                 "specialty": CodeToken.modifiers,
             ])
         var written: [(ids: Set<String>, negated: Bool)] = []
         for name in ["identifier", "service-category"] {
             for p in search.values(name) {
-                written.append((try await forms.ids("Slot", parameter: p), p.modifier == "not"))
+                written.append((try await forms.ids("Slot", parameter: p), WrittenForms.excludes(p)))
             }
         }
         let result = try ResultParameters(search, sortable: ["start", "end", "_id"])

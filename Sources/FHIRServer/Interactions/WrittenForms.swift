@@ -20,6 +20,17 @@ struct WrittenForms: Sendable {
         "Slot": ["identifier": "identifier", "service-category": "serviceCategory"],
     ]
 
+    /// Modifiers of the written-form parameters: tokens take `:text`, `:not` and `:missing`; references and
+    /// identifiers `:not` and `:missing`.
+    static let tokenModifiers: Set<String> = ["text", "not", "missing"]
+    static let referenceModifiers: Set<String> = ["not", "missing"]
+
+    /// Whether a written-form parameter keeps the resources outside ``ids(_:parameter:)``'s set (`:not`, and
+    /// `:missing=true`, whose set is the resources that have the element).
+    static func excludes(_ p: SearchRequest.Value) -> Bool {
+        p.modifier == "not" || (p.modifier == "missing" && p.values.first == "true")
+    }
+
     /// The written-form parameters of type reference.
     static let referenceParameters: Set<String> = ["reason-reference", "supporting-info"]
 
@@ -163,6 +174,12 @@ struct WrittenForms: Sendable {
         case "text":
             criterion = SearchCriterion(
                 name: "\(parameter.name):text", values: parameter.values.map { $0.lowercased() }, contains: true)
+        case "missing":
+            guard parameter.values == ["true"] || parameter.values == ["false"] else {
+                throw FHIRError(.badRequest, code: "invalid", "\(parameter.name):missing takes true or false")
+            }
+            // The resources that have the element (any entry).
+            criterion = SearchCriterion(name: parameter.name, values: [""], prefix: true)
         case nil, "not":
             // `system|` (any code of a system) is a prefix search; it cannot be mixed with exact values.
             let prefix = parameter.values.allSatisfy { $0.hasSuffix("|") && $0.count > 1 }

@@ -3,18 +3,21 @@ import Booking
 /// Token search on the domain's codes (service types, specialties, appointment types), as FHIR defines it:
 /// `code` (any system), `system|code`, `|code` (a code without a system), `system|` (any code of the system);
 /// several values are alternatives; `:not` keeps what matches none; `:text` matches the start of a display or of
-/// any word in it, case-insensitive.
+/// any word in it, case-insensitive; `:missing=true` keeps what has no code.
 enum CodeToken {
-    static let modifiers: Set<String> = ["not", "text"]
+    static let modifiers: Set<String> = ["not", "text", "missing"]
 
     /// The CapabilityStatement entries of such parameters.
     static func searchParameters(_ names: [String]) -> [RouteCatalog.SearchParameter] {
         names.map {
-            .init(name: $0, type: "token", documentation: "[system|]code, |code, system|; several values; :not, :text")
+            .init(
+                name: $0, type: "token",
+                documentation: "[system|]code, |code, system|; several values; :not, :text, :missing")
         }
     }
 
     static func matches(_ codes: [Code], _ p: SearchRequest.Value) -> Bool {
+        if p.modifier == "missing" { return codes.isEmpty == (p.values.first == "true") }
         if p.modifier == "text" {
             return p.values.contains { v in
                 let wanted = v.lowercased()
