@@ -22,13 +22,10 @@ struct ProfilesCommand: ParsableCommand {
 
         func run() throws {
             let writer = FHIRJSONWriter(registry: try loadRegistry(profiles), pretty: true)
-            let out = URL(fileURLWithPath: to)
-            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-            for d in ExtensionCatalog.all {
-                let bytes = writer.write(ExtensionCatalog.structureDefinition(d))
-                try Data(bytes).write(
-                    to: out.appendingPathComponent("StructureDefinition-\(d.id).json"), options: .atomic)
-            }
+            try writeFiles(
+                ExtensionCatalog.all.map {
+                    ("StructureDefinition-\($0.id).json", writer.write(ExtensionCatalog.structureDefinition($0)))
+                }, to: to)
             print("wrote \(ExtensionCatalog.all.count) extension definitions to \(to)")
         }
     }
@@ -52,9 +49,7 @@ struct ProfilesCommand: ParsableCommand {
             where old.hasSuffix(".json") && !keep.contains(old) {
                 try FileManager.default.removeItem(at: out.appendingPathComponent(old))
             }
-            for f in files {
-                try Data(f.bytes).write(to: out.appendingPathComponent(f.name), options: .atomic)
-            }
+            try writeFiles(files.map { ($0.name, $0.bytes) }, to: to)
             print("wrote \(files.count) structure files to \(to)")
         }
     }
@@ -70,9 +65,7 @@ struct ProfilesCommand: ParsableCommand {
 
         func run() throws {
             let bytes = try TerminologyImporter().importDirectory(URL(fileURLWithPath: from))
-            let out = URL(fileURLWithPath: to)
-            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-            try Data(bytes).write(to: out.appendingPathComponent(TerminologyImporter.fileName), options: .atomic)
+            try writeFiles([(TerminologyImporter.fileName, bytes)], to: to)
             print("wrote \(bytes.count) bytes of terminology to \(to)")
         }
     }
@@ -89,10 +82,15 @@ struct ProfilesCommand: ParsableCommand {
 
         func run() throws {
             let bytes = try ProfileImporter().importExtensions(URL(fileURLWithPath: from))
-            let out = URL(fileURLWithPath: to)
-            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-            try Data(bytes).write(to: out.appendingPathComponent("extensions.ndjson"), options: .atomic)
+            try writeFiles([("extensions.ndjson", bytes)], to: to)
             print("wrote \(bytes.count) bytes of extension definitions to \(to)")
         }
     }
+}
+
+/// Writes derived files into `folder` (created when missing), each atomically.
+func writeFiles(_ files: [(name: String, bytes: [UInt8])], to folder: String) throws {
+    let out = URL(fileURLWithPath: folder)
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    for f in files { try Data(f.bytes).write(to: out.appendingPathComponent(f.name), options: .atomic) }
 }

@@ -234,7 +234,7 @@ struct AppointmentWriteInteractions {
             // One domain change and the written form in one store transaction, as one new version.
             let target = current
             let result = try await services.booking.commit(
-                preparing: { [.update(try await prepareUpdate(element, current: target, validated: true))] },
+                preparing: { [.update(try await prepareUpdate(incoming, wanted: wanted, current: target))] },
                 attached: AppointmentDocuments(
                     documents: services.documents, writes: [], written: [element], updates: [true], forms: forms))
             let updated = result.results[0].appointment
@@ -286,16 +286,19 @@ struct AppointmentWriteInteractions {
     /// reschedule or the descriptive fields, each with the descriptive fields in the same version. Participants'
     /// answers go through AppointmentResponse (or an update on its own), not a transaction.
     /// - Parameter validated: the caller applied the write validation policy already.
-    func prepareUpdate(_ element: Element, current: Appointment, validated: Bool = false) async throws
-        -> UpdateCommand
-    {
+    func prepareUpdate(_ element: Element, current: Appointment) async throws -> UpdateCommand {
         guard let incoming = AppointmentResource(element) else {
             throw FHIRError(.badRequest, code: "invalid", "the body is a \(element.type), not an Appointment")
         }
         let wanted = try AppointmentMapping.bookingRequest(incoming.withStatusForMapping())
-        if !validated {
-            try await validate(element, slotIDs: wanted.slotIDs.isEmpty ? current.slotIDs : wanted.slotIDs)
-        }
+        try await validate(element, slotIDs: wanted.slotIDs.isEmpty ? current.slotIDs : wanted.slotIDs)
+        return try await prepareUpdate(incoming, wanted: wanted, current: current)
+    }
+
+    /// ``prepareUpdate(_:current:)`` of a body already read and validated.
+    func prepareUpdate(_ incoming: AppointmentResource, wanted: BookingRequest, current: Appointment) async throws
+        -> UpdateCommand
+    {
         for p in wanted.participants {
             if let existing = current.participants.first(where: { $0.actor == p.actor }), existing.status != p.status {
                 throw FHIRError(

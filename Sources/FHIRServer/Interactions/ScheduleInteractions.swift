@@ -52,8 +52,8 @@ struct ScheduleInteractions {
             let negotiation = try Negotiation.response(for: request)
             let id = try context.parameters.require("id")
             let bundle = try await forms.historyBundle("Schedule", id: id, baseURL: baseURL)
-            let schedule = try await services.store.schedule(id: id)
-            guard !bundle.entries.isEmpty || schedule != nil else {
+            // A schedule loaded by the operator has no versions yet: an empty history, not a 404.
+            if bundle.entries.isEmpty, try await services.store.schedule(id: id) == nil {
                 throw FHIRError(.notFound, code: "not-found", "Schedule/\(id) not found")
             }
             return services.responses.resource(bundle.element, negotiation: negotiation)

@@ -9,17 +9,24 @@ import Testing
 /// ChargeItemDefinition does not have in R4 (an error in the definition), and no `false` for an invariant
 /// of severity error (warnings such as dom-6 and the name rules pdf-0/tst-0 are broken by a few examples).
 @Suite struct ExampleInvariantTests {
-    @Test func resourceInvariantsHoldOnTheOfficialExamples() throws {
+    /// Every official JSON example the reader takes, with its type's definition.
+    static func examples() -> [(name: String, resource: Element, type: TypeDefinition)] {
         let registry = Conformance.registry
-        let engine = FHIRPathEngine(structures: registry)
         let reader = FHIRJSONReader(registry: registry)
+        return Conformance.files(in: Conformance.examplesJSON, extension: "json").compactMap { name in
+            let bytes = Conformance.bytes(Conformance.examplesJSON.appendingPathComponent(name))
+            guard let resource = try? reader.readResource(bytes), let type = registry.type(named: resource.type)
+            else { return nil }
+            return (name, resource, type)
+        }
+    }
+
+    @Test func resourceInvariantsHoldOnTheOfficialExamples() throws {
+        let engine = FHIRPathEngine(structures: Conformance.registry)
         var evaluated = 0
         var errors: [String] = []
         var falses: [String] = []
-        for name in Conformance.files(in: Conformance.examplesJSON, extension: "json") {
-            let bytes = Conformance.bytes(Conformance.examplesJSON.appendingPathComponent(name))
-            guard let resource = try? reader.readResource(bytes), let type = registry.type(named: resource.type)
-            else { continue }
+        for (name, resource, type) in Self.examples() {
             for key in type.root.invariantKeys.sorted() {
                 guard let expression = type.invariants[key]?.expression else { continue }
                 evaluated += 1
@@ -46,16 +53,11 @@ import Testing
     /// element they apply to, with the resource as `%resource`: no evaluation error, no `false` of severity error
     /// beyond the ones the examples carry.
     @Test func elementInvariantsHoldOnTheOfficialExamples() throws {
-        let registry = Conformance.registry
-        let engine = FHIRPathEngine(structures: registry)
-        let reader = FHIRJSONReader(registry: registry)
+        let engine = FHIRPathEngine(structures: Conformance.registry)
         var evaluated = 0
         var errors: [String] = []
         var falses: [String] = []
-        for name in Conformance.files(in: Conformance.examplesJSON, extension: "json") {
-            let bytes = Conformance.bytes(Conformance.examplesJSON.appendingPathComponent(name))
-            guard let resource = try? reader.readResource(bytes), let type = registry.type(named: resource.type)
-            else { continue }
+        for (name, resource, type) in Self.examples() {
             for (path, def) in type.elementsByPath.sorted(by: { $0.key < $1.key }) where path.contains(".") {
                 let keys = def.invariantKeys.filter { $0 != "ele-1" }
                 guard !keys.isEmpty else { continue }
