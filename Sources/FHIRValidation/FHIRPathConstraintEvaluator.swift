@@ -1,8 +1,9 @@
 import FHIRModel
 import FHIRPath
 
-/// The FHIRPath engine as the validator's invariant evaluator: a constraint holds unless its expression
-/// evaluates to `false` (an empty result passes, as for the core invariants whose subject is absent).
+/// The FHIRPath engine as the validator's invariant evaluator: a constraint holds when its expression evaluates
+/// to `true`; `false` and an empty result fail (the HL7 Java validator's reading too: an empty result says the
+/// rule could not be shown to hold, e.g. per-1 comparing a date with a time of that day).
 public struct FHIRPathConstraintEvaluator: ConstraintEvaluator {
     public let engine: FHIRPathEngine
 
@@ -11,6 +12,6 @@ public struct FHIRPathConstraintEvaluator: ConstraintEvaluator {
     }
 
     public func evaluate(expression: String, focus: Element, resource: Element, rootResource: Element) throws -> Bool {
-        try engine.evaluateBoolean(expression, focus: focus, resource: resource, rootResource: rootResource) != false
+        try engine.evaluateBoolean(expression, focus: focus, resource: resource, rootResource: rootResource) == true
     }
 }

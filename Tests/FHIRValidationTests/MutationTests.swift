@@ -137,6 +137,24 @@ struct MutationTests {
         #expect(warnings.count == 1 && warnings.first?.constraintKey == "app-2")
         #expect(!issues.contains { $0.code == .notSupported && $0.message.contains("invariant") })
     }
+
+    @Test("an invariant whose expression gives an empty result fails (per-1 on a date against a dateTime)")
+    func emptyInvariantResultFails() throws {
+        // `start <= end` compares a day with a time of that day: not comparable, so empty, so per-1 is not true.
+        var a = try ValidatorFixture.example("Appointment-example.json")
+        a.children.append(
+            Element(
+                name: "requestedPeriod", type: "Period",
+                children: [
+                    Element(name: "start", type: "dateTime", value: "2013-12-10"),
+                    Element(name: "end", type: "dateTime", value: "2013-12-10T09:00:00Z"),
+                ]))
+        let issue = onlyError(a)
+        #expect(issue?.constraintKey == "per-1" && issue?.expression == "Appointment.requestedPeriod[0]")
+
+        a.modifyChild("requestedPeriod") { $0.modifyChild("start") { $0.value = "2013-12-09" } }
+        #expect(ValidatorFixture.errors(validator.validate(a)).isEmpty)
+    }
 }
 
 /// Fails app-3, throws on app-2, accepts everything else.
