@@ -9,7 +9,10 @@ struct ProfilesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profiles",
         abstract: "Manage the compact structure data in profiles/.",
-        subcommands: [Import.self, Extensions.self, Terminology.self, CoreExtensions.self]
+        subcommands: [
+            Import.self, Extensions.self, Terminology.self, CoreExtensions.self, CoreProfiles.self,
+            SearchParameters.self,
+        ]
     )
 
     struct Extensions: ParsableCommand {
@@ -84,6 +87,45 @@ struct ProfilesCommand: ParsableCommand {
             let bytes = try ProfileImporter().importExtensions(URL(fileURLWithPath: from))
             try writeFiles([("extensions.ndjson", bytes)], to: to)
             print("wrote \(bytes.count) bytes of extension definitions to \(to)")
+        }
+    }
+}
+
+extension ProfilesCommand {
+    struct CoreProfiles: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "core-profiles",
+            abstract:
+                "Derive the compact core constraint profiles (vital signs, SimpleQuantity…) into profiles/r4/profiles."
+        )
+
+        @Option(help: "Folder of the hl7.fhir.r4.core package (StructureDefinition-*.json).")
+        var from: String = "../shared/conformance/r4/definitions"
+        @Option(help: "Output folder.") var to: String = "profiles/r4/profiles"
+
+        func run() throws {
+            let bytes = try ProfileImporter().importConstraintProfiles(URL(fileURLWithPath: from))
+            try writeFiles([("profiles.ndjson", bytes)], to: to)
+            print("wrote \(bytes.count) bytes of constraint profiles to \(to)")
+        }
+    }
+}
+
+extension ProfilesCommand {
+    struct SearchParameters: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "search-parameters",
+            abstract: "Derive the compact core SearchParameters (url, code, type, base) into profiles/r4/search."
+        )
+
+        @Option(help: "Folder of the hl7.fhir.r4.core package (SearchParameter-*.json).")
+        var from: String = "../shared/conformance/r4/definitions"
+        @Option(help: "Output folder.") var to: String = "profiles/r4/search"
+
+        func run() throws {
+            let bytes = try ProfileImporter().importSearchParameters(URL(fileURLWithPath: from))
+            try writeFiles([("search-parameters.ndjson", bytes)], to: to)
+            print("wrote \(bytes.count) bytes of search parameters to \(to)")
         }
     }
 }

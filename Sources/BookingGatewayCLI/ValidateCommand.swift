@@ -11,8 +11,9 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Text output: one line per issue, `FILE: SEVERITY LOCATION [LINE:COL]: MESSAGE`. JSON output: the
             OperationOutcome of one file, or for several files a `collection` Bundle with one OperationOutcome
-            entry per file (fullUrl = the file's URL). Invariants are not evaluated yet (one information issue
-            says so). Exit status 1 when any error or fatal issue is found or a file cannot be read.
+            entry per file (fullUrl = the file's URL). Invariants are evaluated with the FHIRPath engine. A
+            `.ndjson` file holds one JSON resource per line (Bulk Data); its issues carry the file's line numbers.
+            Exit status 1 when any error or fatal issue is found or a file cannot be read.
             """
     )
 
@@ -20,7 +21,7 @@ struct ValidateCommand: ParsableCommand {
         case text, json
     }
 
-    @Argument(help: "Files to validate (format from the extension: .json or .xml).") var files: [String]
+    @Argument(help: "Files to validate (format from the extension: .json, .xml or .ndjson).") var files: [String]
     @Option(name: .customLong("profile"), help: "Also validate against this profile (canonical URL); repeatable.")
     var profileURLs: [String] = []
     @Option(
@@ -47,8 +48,10 @@ struct ValidateCommand: ParsableCommand {
         var failed = false
         var outcomes: [(file: String, issues: [ValidationIssue])] = []
         for file in files {
-            guard let format = FHIRFormat(fileExtension: (file as NSString).pathExtension) else {
-                printError("\(file): cannot tell the format (use .json or .xml)")
+            let ndjson = (file as NSString).pathExtension.lowercased() == "ndjson"
+            let format = FHIRFormat(fileExtension: (file as NSString).pathExtension)
+            guard ndjson || format != nil else {
+                printError("\(file): cannot tell the format (use .json, .xml or .ndjson)")
                 failed = true
                 continue
             }
@@ -57,8 +60,12 @@ struct ValidateCommand: ParsableCommand {
                 failed = true
                 continue
             }
-            let issues = validator.validate(
-                bytes: Array(data), format: format, registry: registry, profiles: profileURLs)
+            let issues =
+                if let format {
+                    validator.validate(bytes: Array(data), format: format, registry: registry, profiles: profileURLs)
+                } else {
+                    validator.validate(ndjson: Array(data), registry: registry, profiles: profileURLs)
+                }
             if issues.contains(where: \.isError) { failed = true }
             outcomes.append((file, issues))
         }

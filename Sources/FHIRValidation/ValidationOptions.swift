@@ -22,6 +22,17 @@ public struct ValidationOptions: Sendable, Hashable {
     /// (examples) mode ("Example URLs are not allowed in this context").
     public var allowsExampleURLs: Bool
 
+    /// Whether contained resources are validated. Default `true`; `false` is the Java validator's
+    /// `validateContains: IGNORE`: contained resources are skipped, with what the reader found inside them and the
+    /// contained-resource rules (dom-2 to dom-5).
+    public var validatesContainedResources = true
+
+    /// Whether a relative (`Patient/1`) or `urn:` reference inside a Bundle or a Parameters must resolve to one of
+    /// its resources. Default `false` (a reference may name a resource held elsewhere); `true` suits payloads that
+    /// must be self-contained, and is the Java validator's `validateReference: CHECK_EXISTS_AND_TYPE` for such
+    /// references ("Unable to resolve resource with reference"). Absolute URLs are not fetched.
+    public var requiresLocalReferencesToResolve = false
+
     /// Profiles for entries of a Bundle being validated (the Java validator's `-bundle` parameter): `rule` is a
     /// resource type (every entry of that type) or `Type:n` (the n-th entry of that type, from 0).
     public var bundleRules: [(rule: String, profile: String)] {

@@ -37,6 +37,22 @@ struct ValidateCommandTests {
         #expect(errors.first?.contains("error Slot.status [1:62]:") == true, "\(r.stdout)")
     }
 
+    @Test("NDJSON: each line is a resource, issues carry the file's line, an empty line is a warning")
+    func ndjson() throws {
+        let file = try temp(
+            "slots.ndjson",
+            #"{"resourceType":"Slot","schedule":{"reference":"Schedule/1"},"status":"free","start":"2024-01-01T09:00:00Z","end":"2024-01-01T09:30:00Z"}"#
+                + "\n\n"
+                + #"{"resourceType":"Slot","schedule":{"reference":"Schedule/1"},"status":"maybe","start":"2024-01-01T09:00:00Z","end":"2024-01-01T09:30:00Z"}"#
+                + "\n")
+        let r = try Shell.run(Self.binary, ["validate", file])
+        #expect(r.status == 1)
+        let errors = r.stdout.split(separator: "\n").filter { $0.contains(": error ") }
+        #expect(errors.count == 1, "\(r.stdout)")
+        #expect(errors.first?.contains("error Slot.status [3:62]:") == true, "\(r.stdout)")
+        #expect(r.stdout.contains("warning  [2]: The NDJSON source contains an empty line"), "\(r.stdout)")
+    }
+
     @Test("reader errors carry line and column")
     func readerErrors() throws {
         let bad = try temp("slot.json", #"{"resourceType":"Slot","status":"busy","start":"2024-13-01T09:00:00Z"}"#)

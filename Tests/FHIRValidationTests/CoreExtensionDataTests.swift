@@ -16,6 +16,15 @@ struct CoreExtensionDataTests {
         #expect(onDisk == generated, "run booking-gateway profiles core-extensions")
     }
 
+    @Test("regenerating profiles/r4/profiles from the official definitions gives the committed file")
+    func profilesRegenerationMatches() throws {
+        let generated = try ProfileImporter().importConstraintProfiles(Conformance.definitions)
+        let onDisk = Conformance.bytes(
+            Conformance.structures.appendingPathComponent("profiles").appendingPathComponent("profiles.ndjson"))
+        #expect(onDisk.count == generated.count)
+        #expect(onDisk == generated, "run booking-gateway profiles core-profiles")
+    }
+
     @Test("core extensions are checked: a wrong value type and a wrong context are errors")
     func checked() throws {
         let store = ValidatorFixture.validator.store

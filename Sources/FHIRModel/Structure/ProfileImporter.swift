@@ -152,18 +152,34 @@ extension ProfileImporter {
     public static let extensionsGeneratedFrom =
         "hl7.fhir.r4.core#4.0.1 extension StructureDefinitions (snapshot), by `booking-gateway profiles core-extensions`"
 
+    /// The header of the core constraint profiles file (profiles/r4/profiles).
+    public static let profilesGeneratedFrom =
+        "hl7.fhir.r4.core#4.0.1 constraint profiles (snapshot), by `booking-gateway profiles core-profiles`"
+
     /// The extension definitions of `source` (StructureDefinitions of type Extension, derivation constraint) in
     /// compact form, as NDJSON: a header line, then one line per extension sorted by URL, each with `url`, `name`,
     /// `context` and the compact `elements` and `invariants` of its snapshot (the same element form as the core
     /// files). Kept out of profiles/r4/core because they are not types (the structure registry must not load them).
     public func importExtensions(_ source: URL) throws -> [UInt8] {
+        try importConstraints(source, header: Self.extensionsGeneratedFrom) { $0 == "Extension" }
+    }
+
+    /// The other constraint profiles of `source` (vital signs, SimpleQuantity, the shareable and CDS profiles…),
+    /// in the same compact NDJSON form, each line also with `type`, `kind` and `baseDefinition`. A resource that
+    /// claims one of them (`meta.profile`), or an element whose type names one, is checked against it offline.
+    public func importConstraintProfiles(_ source: URL) throws -> [UInt8] {
+        try importConstraints(source, header: Self.profilesGeneratedFrom) { $0 != "Extension" }
+    }
+
+    func importConstraints(_ source: URL, header: String, including: (String) -> Bool) throws -> [UInt8] {
         let names = try FileManager.default.contentsOfDirectory(atPath: source.path)
             .filter { $0.hasPrefix("StructureDefinition-") && $0.hasSuffix(".json") }.sorted()
         let parser = JSONParser(limits: ReaderLimits(maxBytes: 64 * 1024 * 1024, maxDepth: 64))
         var lines: [(url: String, bytes: [UInt8])] = []
         for name in names {
             let sd = try parser.parse(Array(try Data(contentsOf: source.appendingPathComponent(name)))).value
-            guard sd["type"]?.value.stringValue == "Extension", sd["derivation"]?.value.stringValue == "constraint",
+            guard let type = sd["type"]?.value.stringValue, including(type),
+                sd["derivation"]?.value.stringValue == "constraint",
                 let url = sd["url"]?.value.stringValue,
                 let elements = sd["snapshot"]?.value["element"]?.value.arrayValue
             else { continue }
@@ -176,13 +192,45 @@ extension ProfileImporter {
                 member("url", .string(url)),
                 member("name", sd["name"]?.value ?? .string(url)),
             ]
+            if type != "Extension" {
+                top.append(member("type", .string(type)))
+                if let kind = sd["kind"]?.value { top.append(member("kind", kind)) }
+                if let base = sd["baseDefinition"]?.value { top.append(member("baseDefinition", base)) }
+            }
             if let context = sd["context"]?.value { top.append(member("context", context)) }
             if !invariants.isEmpty { top.append(member("invariants", .object(invariants))) }
             top.append(member("elements", .array(compactElements)))
             lines.append((url, JSONValue.object(top).serialized(pretty: false)))
         }
-        let header = JSONValue.object([member("generatedFrom", .string(Self.extensionsGeneratedFrom))])
-        return ([header.serialized(pretty: false)] + lines.sorted { $0.url < $1.url }.map(\.bytes))
+        let headerLine = JSONValue.object([member("generatedFrom", .string(header))])
+        return ([headerLine.serialized(pretty: false)] + lines.sorted { $0.url < $1.url }.map(\.bytes))
+            .flatMap { $0 + [0x0A] }
+    }
+
+    /// The header of the core search parameters file (profiles/r4/search).
+    public static let searchParametersGeneratedFrom =
+        "hl7.fhir.r4.core#4.0.1 SearchParameters (url, code, type, base), by `booking-gateway profiles search-parameters`"
+
+    /// The SearchParameters of `source` in compact form, as NDJSON: a header line, then one line per parameter
+    /// sorted by URL, with `url`, `code`, `type` and `base` — what the validator needs to check a
+    /// CapabilityStatement's search parameters and a SearchParameter derived from a core one.
+    public func importSearchParameters(_ source: URL) throws -> [UInt8] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: source.path)
+            .filter { $0.hasPrefix("SearchParameter-") && $0.hasSuffix(".json") }.sorted()
+        let parser = JSONParser(limits: ReaderLimits(maxBytes: 64 * 1024 * 1024, maxDepth: 64))
+        var lines: [(url: String, bytes: [UInt8])] = []
+        for name in names {
+            let sp = try parser.parse(Array(try Data(contentsOf: source.appendingPathComponent(name)))).value
+            guard let url = sp["url"]?.value.stringValue, let code = sp["code"]?.value, let type = sp["type"]?.value
+            else { continue }
+            let top: [JSONMember] = [
+                member("url", .string(url)), member("code", code), member("type", type),
+                member("base", sp["base"]?.value ?? .array([])),
+            ]
+            lines.append((url, JSONValue.object(top).serialized(pretty: false)))
+        }
+        let headerLine = JSONValue.object([member("generatedFrom", .string(Self.searchParametersGeneratedFrom))])
+        return ([headerLine.serialized(pretty: false)] + lines.sorted { $0.url < $1.url }.map(\.bytes))
             .flatMap { $0 + [0x0A] }
     }
 }

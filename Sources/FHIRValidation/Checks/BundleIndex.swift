@@ -29,6 +29,19 @@ struct BundleIndex {
         }
     }
 
+    /// The resources of a Parameters (`parameter.resource`, at any depth of `part`), by `Type/id`: references
+    /// between them resolve as in a Bundle.
+    init(parameters: Element) {
+        var pending = parameters.children(named: "parameter")
+        while let p = pending.popLast() {
+            if let r = p.child("resource"), let id = r.resourceID {
+                if byTypeAndID[r.type + "/" + id] == nil { byTypeAndID[r.type + "/" + id] = r }
+                resourceIDs.insert(id)
+            }
+            pending += p.children(named: "part")
+        }
+    }
+
     /// The fullUrl a reference made from the entry whose fullUrl is `entryFullURL` names: the reference itself
     /// when absolute, else resolved against the base of a RESTful entry fullUrl (nil otherwise, and for a versioned
     /// reference).

@@ -30,6 +30,7 @@ extension ValidationRun {
             }
         }
         if r.type == "Bundle" { bundle = BundleIndex(bundle: r) }
+        if r.type == "Parameters" { bundle = BundleIndex(parameters: r) }
         if r.type == "Bundle" && depth == 1 && !options.bundleRuleList.isEmpty {
             var seen: [String: Int] = [:]
             for (i, entry) in r.children(named: "entry").enumerated() {
@@ -85,12 +86,16 @@ extension ValidationRun {
             definitionURL = p.url
             validate(r, def: p.root, path: path)
         }
-        checkContained(r, path: path)
+        if options.validatesContainedResources { checkContained(r, path: path) }
         if r.type == "Bundle" { checkBundle(r, path: path) }
+        if r.type == "SearchParameter" { checkSearchParameter(r, path: path) }
+        if r.type == "CapabilityStatement" { checkCapabilityStatementSearchParameters(r, path: path) }
         if r.type == "StructureDefinition" {
             checkDifferentialPaths(r, path: path)
             checkTypeProfiles(r, path: path)
             checkFixedAgainstBase(r, path: path)
+            checkBindingTypes(r, path: path)
+            checkRootSlicing(r, path: path)
         }
     }
 
@@ -222,6 +227,7 @@ extension ValidationRun {
         let primitive = isPrimitiveType(e.type)
         for cd in source.children {
             if primitive && cd.name == "value" { continue }
+            if cd.name == "contained" && !options.validatesContainedResources && isResourceType(e.type) { continue }
             let items = groups[cd.name] ?? []
             checkCardinality(cd, count: items.count, path: path)
             if items.isEmpty {

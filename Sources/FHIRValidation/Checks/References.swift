@@ -48,6 +48,14 @@ extension ValidationRun {
                     "Matching reference for reference \(ref) has resourceType \(r.type)", at: path)
                 return
             }
+        } else if options.requiresLocalReferencesToResolve && bundle != nil
+            && (ref.hasPrefix("urn:")
+                || (!BundleEntries.isAbsolute(ref) && BundleIndex.targetURL(ref, entryFullURL: entryFullURL) == nil))
+        {
+            // A relative reference from an entry with a RESTful fullUrl names a resource on that server, which may
+            // be outside the Bundle; without such a base (a Parameters, a `urn:` fullUrl) it can only be local.
+            report(.error, .structure, "Unable to resolve resource with reference '\(ref)'", at: path)
+            return
         } else if !ref.hasPrefix("urn:") {
             let parts = ref.split(separator: "?").first.map { $0.split(separator: "/") } ?? []
             var t = parts.count - 2

@@ -14,6 +14,7 @@ struct DefinitionLoader {
     var skipped: [String] = []
     /// `ImplementationGuide.global`: resource type → profiles all its resources must conform to.
     var globalProfiles: [String: [String]] = [:]
+    var searchParameters: [String: SearchParameterDefinition] = [:]
     let parser = JSONParser(limits: ReaderLimits(maxBytes: 64 * 1024 * 1024, maxDepth: 128))
 
     init(registry: StructureRegistry) {
@@ -53,8 +54,9 @@ struct DefinitionLoader {
         }
     }
 
-    /// Loads the compact core extension definitions (`extensions.ndjson`, see
-    /// `ProfileImporter.importExtensions`), when the file exists.
+    /// Loads compact constraint definitions: the core extensions (`extensions.ndjson`, see
+    /// `ProfileImporter.importExtensions`) or the core constraint profiles (`profiles.ndjson`,
+    /// `ProfileImporter.importConstraintProfiles`), when the file exists.
     mutating func loadCoreExtensions(_ file: URL) throws {
         guard let data = FileManager.default.contents(atPath: file.path) else { return }
         let bytes = Array(data)
@@ -81,10 +83,27 @@ struct DefinitionLoader {
             let contexts: [(type: String, expression: String)] = (v["context"]?.value.arrayValue ?? []).map {
                 ($0.value["type"]?.value.stringValue ?? "element", $0.value["expression"]?.value.stringValue ?? "")
             }
+            // Extension lines carry no type; the constraint profiles file gives type, kind and base.
             known[url] = Profile(
-                url: url, name: v["name"]?.value.stringValue ?? url, type: "Extension", kind: "complex-type",
-                isAbstract: false, derivation: "constraint",
-                baseDefinition: "http://hl7.org/fhir/StructureDefinition/Extension", contexts: contexts, root: root)
+                url: url, name: v["name"]?.value.stringValue ?? url, type: v["type"]?.value.stringValue ?? "Extension",
+                kind: v["kind"]?.value.stringValue ?? "complex-type", isAbstract: false, derivation: "constraint",
+                baseDefinition: v["baseDefinition"]?.value.stringValue
+                    ?? "http://hl7.org/fhir/StructureDefinition/Extension", contexts: contexts, root: root)
+        }
+    }
+
+    /// Loads the compact core SearchParameters (`search-parameters.ndjson`, see
+    /// `ProfileImporter.importSearchParameters`), when the file exists.
+    mutating func loadSearchParameters(_ file: URL) throws {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return }
+        for line in Array(data).split(separator: 0x0A) {
+            let v: JSONValue
+            do {
+                v = try parser.parse(Array(line)).value
+            } catch {
+                throw ProfileStore.LoadError.unreadable(file: file.path, reason: "\(error)")
+            }
+            if let sp = SearchParameterDefinition(json: v) { searchParameters[sp.url] = sp }
         }
     }
 
@@ -122,7 +141,7 @@ struct DefinitionLoader {
             let head = String(decoding: bytes.prefix(2048), as: UTF8.self)
             guard
                 head.contains("<StructureDefinition") || head.contains("<ValueSet") || head.contains("<CodeSystem")
-                    || head.contains("<ImplementationGuide")
+                    || head.contains("<ImplementationGuide") || head.contains("<SearchParameter")
             else { return }
             // Elements out of definition order are a slip of the serialisation, not of the content: such a
             // definition is read and loaded (put in order); any other reader error skips it.
@@ -163,6 +182,8 @@ struct DefinitionLoader {
                 if !(globalProfiles[type] ?? []).contains(profile) { globalProfiles[type, default: []].append(profile) }
             }
         case "CodeSystem": codeSystems.append(json)
+        case "SearchParameter":
+            if let sp = SearchParameterDefinition(json: json) { searchParameters[sp.url] = sp }
         case "Bundle":
             for entry in json["entry"]?.value.arrayValue ?? [] {
                 if let r = entry.value["resource"]?.value { add(r) }

@@ -18,12 +18,16 @@ public final class ProfileStore: Sendable {
     /// Profiles every resource of a type must conform to (`ImplementationGuide.global` of loaded guides), by
     /// resource type.
     public let globalProfiles: [String: [String]]
+    /// SearchParameters by canonical URL (without version): the core ones (profiles/r4/search) and those of the
+    /// extra folders.
+    public let searchParameters: [String: SearchParameterDefinition]
 
     init(
         profilesByURL: [String: Profile], coreByType: [String: Profile], terminology: Terminology, skipped: [String],
-        globalProfiles: [String: [String]] = [:]
+        globalProfiles: [String: [String]] = [:], searchParameters: [String: SearchParameterDefinition] = [:]
     ) {
         self.globalProfiles = globalProfiles
+        self.searchParameters = searchParameters
         self.profilesByURL = profilesByURL
         self.coreByType = coreByType
         self.terminology = terminology
@@ -60,6 +64,10 @@ public final class ProfileStore: Sendable {
         try loader.loadCore(directory.appendingPathComponent("core"))
         try loader.loadCoreExtensions(
             directory.appendingPathComponent("extensions").appendingPathComponent("extensions.ndjson"))
+        try loader.loadCoreExtensions(
+            directory.appendingPathComponent("profiles").appendingPathComponent("profiles.ndjson"))
+        try loader.loadSearchParameters(
+            directory.appendingPathComponent("search").appendingPathComponent("search-parameters.ndjson"))
         let project = directory.deletingLastPathComponent().appendingPathComponent("booking-gateway")
         loader.loadResources(in: [project])
         loader.loadResources(in: extraFolders)
@@ -69,7 +77,7 @@ public final class ProfileStore: Sendable {
         let profiles = loader.compileProfiles()
         return ProfileStore(
             profilesByURL: profiles, coreByType: loader.core, terminology: terminology, skipped: loader.skipped,
-            globalProfiles: loader.globalProfiles)
+            globalProfiles: loader.globalProfiles, searchParameters: loader.searchParameters)
     }
 
     /// A store with these definitions plus those of `locations` (folders or files); the core is shared, not
@@ -78,6 +86,7 @@ public final class ProfileStore: Sendable {
         var loader = DefinitionLoader(registry: registry)
         loader.core = coreByType
         loader.known = profilesByURL
+        loader.searchParameters = searchParameters
         loader.loadResources(in: locations)
         let terminology = terminology.adding(valueSets: loader.valueSets, codeSystems: loader.codeSystems)
         let profiles = loader.compileProfiles()
@@ -86,6 +95,26 @@ public final class ProfileStore: Sendable {
             skipped: skipped + loader.skipped,
             globalProfiles: globalProfiles.merging(loader.globalProfiles) { old, new in
                 old + new.filter { !old.contains($0) }
-            })
+            }, searchParameters: loader.searchParameters)
+    }
+}
+
+/// What the validator knows of a SearchParameter: enough to check a CapabilityStatement's search parameters and a
+/// SearchParameter derived from another.
+public struct SearchParameterDefinition: Sendable, Hashable {
+    public var url: String
+    public var code: String
+    public var type: String
+    public var base: [String]
+
+    /// From a SearchParameter resource or a line of profiles/r4/search (JSON form).
+    init?(json: JSONValue) {
+        guard let url = json["url"]?.value.stringValue, let code = json["code"]?.value.stringValue,
+            let type = json["type"]?.value.stringValue
+        else { return nil }
+        self.url = Terminology.unversioned(url)
+        self.code = code
+        self.type = type
+        self.base = json["base"]?.value.arrayValue?.compactMap { $0.value.stringValue } ?? []
     }
 }
