@@ -14,6 +14,8 @@ struct ValidatorTestCaseTests {
     /// Java outcome mentions code-system or terminology-server checks (`outcome_mentions_terminology`); the
     /// conformance README says to treat those as informative without a terminology server.
     static let offlineFloor = 192
+    /// Agreeing cases whose errors are also at the Java validator's locations (`expression`).
+    static let locationFloor = 177
 
     struct Case {
         var name: String
@@ -214,6 +216,7 @@ struct ValidatorTestCaseTests {
             )
         }
         #expect(agreeing >= Self.floor, "\(agreeing) of \(results.count) agree; the floor is \(Self.floor)")
+        #expect(located >= Self.locationFloor, "\(located) agreeing cases have the same locations")
         #expect(
             offlineAgreeing >= Self.offlineFloor,
             "\(offlineAgreeing) of \(offline.count) checkable offline agree; the floor is \(Self.offlineFloor)")

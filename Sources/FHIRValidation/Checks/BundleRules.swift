@@ -53,7 +53,7 @@ extension ValidationRun {
                     report(
                         .error, .invalid,
                         "The fullUrl '\(full)' does not match the resource's type and id (\(r.type)/\(id))",
-                        at: ePath + ".fullUrl")
+                        at: ePath)
                 }
             }
         }

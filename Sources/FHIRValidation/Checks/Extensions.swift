@@ -129,7 +129,7 @@ extension ValidationRun {
         report(
             .error, .structure,
             "The extension \(definition.url) is not allowed to be used at this point (allowed = \(allowed); this element is [\(plainPath)])",
-            at: path)
+            at: hostPath)
     }
 
     /// `Patient.address.where(use = 'home')` → ("Patient.address", [("use", "home")]); a filter that is not of the

@@ -24,8 +24,7 @@ extension ValidationRun {
             guard let t = containedTypes[String(ref.dropFirst())] else {
                 // Two rules: the reference does not resolve, and the ref-1 invariant (a local reference needs its
                 // contained resource) fails.
-                report(
-                    .error, .structure, "Unable to resolve the contained reference '\(ref)'", at: path + ".reference")
+                report(.error, .structure, "Unable to resolve the contained reference '\(ref)'", at: path)
                 report(
                     .error, .invariant,
                     "Constraint failed: ref-1: 'SHALL have a contained resource if a local reference is provided'",
