@@ -159,8 +159,15 @@ struct ScheduleLifecycleHTTPTests {
             let refused = try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .delete)
             #expect(refused.status == .conflict)
             #expect(try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .get).status == .ok)
-            let cancel = try await client.execute(uri: "/fhir/Appointment/\(appointmentID)", method: .delete)
-            #expect(cancel.status == .noContent)
+            // Still in service after the refusal: it takes bookings.
+            let again = try await client.execute(
+                uri: "/fhir/Appointment", method: .post, headers: jsonHeaders,
+                body: ByteBuffer(string: GatewayFixture.appointmentJSON(slot: GatewayFixture.slot("09:30"))))
+            #expect(again.status == .created, "\(again.text)")
+            for appointment in [appointmentID, try #require(try again.resource().resourceID)] {
+                let cancel = try await client.execute(uri: "/fhir/Appointment/\(appointment)", method: .delete)
+                #expect(cancel.status == .noContent)
+            }
             let deleted = try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .delete)
             #expect(deleted.status == .noContent)
             #expect(try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .get).status == .gone)

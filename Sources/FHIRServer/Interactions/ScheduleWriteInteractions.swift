@@ -71,23 +71,31 @@ struct ScheduleWriteInteractions {
                 throw FHIRError(.preconditionFailed, code: "conflict", "If-Match \(ifMatch) is not the current version")
             }
         }
+        let lastState = try await reads.resource(schedule).element
+        // Out of service first, then the check: a booking committed before is found by the check; one in flight
+        // fails its availability-version check at commit (saving the schedule moves the version) and, retried,
+        // finds the schedule inactive. So no booking lands on a deleted schedule.
+        schedule.active = false
+        try await services.booking.saveSchedule(schedule)
         let live = try await services.store.appointments(
             AppointmentQuery(
                 scheduleIDs: [id], statuses: Booking.AppointmentStatus.allCases.filter(\.holdsCapacity),
                 from: services.booking.clock.now()))
         guard live.isEmpty else {
+            // Back in service (unless someone else changed it meanwhile).
+            if var current = try await services.store.schedule(id: id), !current.active {
+                current.active = true
+                try await services.booking.saveSchedule(current)
+            }
             throw FHIRError(
                 .conflict, code: "conflict",
                 "Schedule/\(id) holds \(live.count) appointment(s) that have not ended: cancel or move them first")
         }
         if document == nil {
             // Written by the operator, never through FHIR: record its last state so the history shows it.
-            let mapped = try await reads.resource(schedule).element
             try await forms.save(
-                "Schedule", id: id, form: WrittenForm(written: mapped, mapped: mapped, domainVersion: 0))
+                "Schedule", id: id, form: WrittenForm(written: lastState, mapped: lastState, domainVersion: 0))
         }
-        schedule.active = false
-        try await services.booking.saveSchedule(schedule)
         try await forms.delete("Schedule", id: id)
         return Response(status: .noContent)
     }
