@@ -1,3 +1,4 @@
+import Booking
 import FHIRMapping
 import FHIRModel
 import FHIRTestSupport
@@ -145,6 +146,48 @@ struct ScheduleLifecycleHTTPTests {
                 BundleResource(try await client.execute(uri: "/fhir/_history", method: .get).resource()))
             #expect(system.entries.filter { $0.resource?.type == "Schedule" }.count == 2)
             #expect(!system.entries.contains { ($0.resource?.type ?? "").hasPrefix("written") })
+        }
+    }
+
+    @Test("an update with the client's own elements, a closure and its actor's kept sick leave reads back as written")
+    func updateReadsBackAsWritten() async throws {
+        let f = try await GatewayFixture()
+        // A sick leave of Dr Rossi (scoped to the resource, not the schedule): a Schedule update keeps it.
+        _ = try await f.service.saveException(
+            AvailabilityException(
+                id: "a-sick-leave", scope: .resource("rossi"), effect: .closure(.holiday),
+                span: .days(from: LocalDate(2026, 6, 10), through: LocalDate(2026, 6, 12))))
+        _ = try await f.service.saveException(oneDayClosure(id: "z-closure", day: "2026-06-20"))
+        try await f.app.test(.live) { client in
+            var schedule = try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .get).resource()
+            #expect(schedule.extensions(url: ProjectExtension.availabilityException).count == 2)
+            schedule.children.removeAll { $0.name == "meta" }
+            schedule.setPrimitive("comment", type: "string", "written by the CUP")
+            let written = Self.writer.string(schedule)
+            let put = try await client.execute(
+                uri: "/fhir/Schedule/dr-rossi", method: .put, headers: jsonHeaders, body: ByteBuffer(string: written))
+            #expect(put.status == .ok, "\(put.text)")
+            var read = try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .get).resource()
+            read.children.removeAll { $0.name == "meta" }
+            #expect(Self.writer.string(read) == written)
+            // The version as stored with the availability (its rendering was projected before the transaction)
+            // is the one read back afterwards.
+            let version = try #require(put.headers[.eTag]).filter(\.isNumber)
+            var stored = try await client.execute(uri: "/fhir/Schedule/dr-rossi/_history/\(version)", method: .get)
+                .resource()
+            stored.children.removeAll { $0.name == "meta" }
+            #expect(Self.writer.string(stored) == written)
+
+            // Written without the sick leave: the leave is its resource's and stays (it is not the schedule's
+            // to delete), and the read shows it.
+            let withoutLeave = try await client.execute(
+                uri: "/fhir/Schedule/dr-rossi", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: written.replacingOccurrences(of: "a-sick-leave", with: "b-sick-leave")))
+            #expect(withoutLeave.status == .ok, "\(withoutLeave.text)")
+            var after = try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .get).resource()
+            after.children.removeAll { $0.name == "meta" }
+            #expect(Self.writer.string(after).contains("a-sick-leave"))
+            #expect(Self.writer.string(after).contains("b-sick-leave"))
         }
     }
 

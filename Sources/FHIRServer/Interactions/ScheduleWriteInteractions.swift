@@ -176,12 +176,41 @@ struct ScheduleWriteInteractions {
         for r in actors where try await services.store.resource(id: r.id) == nil {
             try await services.booking.saveResource(r)
         }
-        // The schedule and its whole availability in one store transaction; appointments left outside are flagged.
-        try await services.booking.replaceAvailability(schedule, rules: rules, exceptions: exceptions)
-        let mapped = try await reads.resource(schedule).element
-        let document = try await forms.save(
-            "Schedule", id: id, form: WrittenForm(written: element, mapped: mapped, domainVersion: 0))
+        // The schedule, its whole availability and its written form in one store transaction; appointments left
+        // outside are flagged.
+        let mapped = try await projected(schedule, rules: rules, exceptions: exceptions)
+        let work = DocumentsInTransaction(
+            documents: services.documents,
+            writes: [
+                forms.write("Schedule", id: id, form: WrittenForm(written: element, mapped: mapped, domainVersion: 0))
+            ])
+        let (attached, _) = try await services.booking.replaceAvailability(
+            schedule, rules: rules, exceptions: exceptions, attached: work)
+        guard let document = (attached as? [StoredDocument])?.first else {
+            throw FHIRError(.internalServerError, code: "exception", "the Schedule's written form was not stored")
+        }
         return (try forms.completed(mapped, document: document), document.version)
+    }
+
+    /// The Schedule as the gateway will serve it once `rules` and `exceptions` replace its availability (what
+    /// `ScheduleInteractions.resource` reads back afterwards): the new rules and exceptions, and the resource-scoped
+    /// exceptions of its actors that the write keeps, in the store's order (by id); published slots excluded.
+    func projected(_ schedule: Schedule, rules: [AvailabilityRule], exceptions: [AvailabilityException])
+        async throws -> Element
+    {
+        var resources: [String: BookableResource] = [:]
+        for id in schedule.resourceIDs { resources[id] = try await services.store.resource(id: id) }
+        var r = ScheduleMapping.resource(schedule, resources: resources)
+        let replaced = Set(exceptions.map(\.id))
+        var kept = exceptions
+        for old in try await services.store.exceptions() where !replaced.contains(old.id) {
+            if case .resource(let rid) = old.scope, schedule.resourceIDs.contains(rid) { kept.append(old) }
+        }
+        r.element.children += rules.filter { $0.publishedSlot != true }.sorted { $0.id < $1.id }
+            .map(AvailabilityMapping.extensionElement)
+        r.element.children += kept.filter { $0.publishedSlot != true }.sorted { $0.id < $1.id }
+            .map(AvailabilityMapping.extensionElement)
+        return r.element
     }
 
     /// The bookable resources the actors name: existing ones, or new ones of the actor's kind (named by the

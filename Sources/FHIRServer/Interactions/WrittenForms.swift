@@ -234,6 +234,19 @@ struct WrittenForms: Sendable {
 /// The document writes that go with appointment steps, in the booking store's transaction: other resources (a
 /// transaction Bundle's) and the written forms of the appointments created or changed (removed for the ones
 /// deleted), so that an appointment and its written form never disagree.
+/// Document writes committed inside a booking store transaction (a Schedule's written form with its availability);
+/// returns the stored documents.
+struct DocumentsInTransaction: AttachedWork {
+    let documents: any DocumentStore
+    let writes: [DocumentWrite]
+
+    func apply(in transaction: any StoreTransaction, results: [(appointment: Appointment, created: Bool)]) throws
+        -> any Sendable
+    {
+        try documents.write(writes, inTransaction: transaction.underlying)
+    }
+}
+
 struct AppointmentDocuments: AttachedWork {
     let documents: any DocumentStore
     let writes: [DocumentWrite]
