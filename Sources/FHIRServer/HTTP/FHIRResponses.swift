@@ -30,14 +30,11 @@ public struct FHIRResponses: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// The answer to a create or update, shaped by `Prefer: return=minimal | representation | OperationOutcome`
-    /// (representation by default). `issues` (validation findings under the warn policy) are added to the
-    /// OperationOutcome form.
     /// A read's answer: 304 when `If-None-Match` names the resource's version or `If-Modified-Since` is not
     /// before its `meta.lastUpdated`, else the resource.
     public func read(_ resource: Element, request: Request, negotiation: Negotiation) -> Response {
         if let v = resource.descendant("meta", "versionId")?.value,
-            let inm = request.headers[.ifNoneMatch], inm == "W/\"\(v)\"" || inm == "\"\(v)\""
+            let inm = request.headers[.ifNoneMatch], Preconditions.etag(inm, names: v)
         {
             return Response(status: .notModified)
         }
@@ -50,6 +47,9 @@ public struct FHIRResponses: Sendable {
         return self.resource(resource, negotiation: negotiation)
     }
 
+    /// The answer to a create or update, shaped by `Prefer: return=minimal | representation | OperationOutcome`
+    /// (representation by default). `issues` (validation findings under the warn policy) are added to the
+    /// OperationOutcome form.
     public func written(
         _ resource: Element, status: HTTPResponse.Status, negotiation: Negotiation, location: String?, request: Request,
         issues: [OperationOutcomeResource.Issue] = []

@@ -217,13 +217,7 @@ struct AppointmentWriteInteractions {
                 body, status: created ? .created : .ok, negotiation: negotiation,
                 location: "\(baseURL)/Appointment/\(appointment.id)/_history/\(appointment.version)", request: request)
         }
-        if let ifMatch = request.headers[.ifMatch] {
-            guard ifMatch == "W/\"\(current.version)\"" || ifMatch == "\"\(current.version)\"" else {
-                throw FHIRError(
-                    .preconditionFailed, code: "conflict",
-                    "If-Match \(ifMatch) does not match version \(current.version)")
-            }
-        }
+        try await Preconditions.checkIfMatch(request) { current.version }
         let before0 = current.version
         let wanted = try AppointmentMapping.bookingRequest(incoming.withStatusForMapping())
         try await validate(element, slotIDs: wanted.slotIDs.isEmpty ? current.slotIDs : wanted.slotIDs)
@@ -428,13 +422,7 @@ struct AppointmentWriteInteractions {
         guard let current = try await services.store.appointment(id: id) else {
             return Response(status: .noContent)
         }
-        if let ifMatch = request.headers[.ifMatch], current.deletedAt == nil {
-            guard ifMatch == "W/\"\(current.version)\"" || ifMatch == "\"\(current.version)\"" else {
-                throw FHIRError(
-                    .preconditionFailed, code: "conflict",
-                    "If-Match \(ifMatch) does not match version \(current.version)")
-            }
-        }
+        if current.deletedAt == nil { try await Preconditions.checkIfMatch(request) { current.version } }
         if current.deletedAt == nil { try await delete(id: id, expectedVersion: current.version) }
         return Response(status: .noContent)
     }

@@ -99,13 +99,7 @@ struct DirectoryInteractions {
             throw FHIRError(.notFound, code: "not-found", "\(type)/\(id) not found")
         }
         if doc.deleted { throw FHIRError(.gone, code: "deleted", "\(type)/\(id) was deleted") }
-        if request.headers[.ifNoneMatch] == "W/\"\(doc.version)\"" { return Response(status: .notModified) }
-        if let since = request.headers[.ifModifiedSince], let date = FHIRResponses.parseHTTPDate(since),
-            doc.lastUpdated.timeIntervalSince1970.rounded(.down) <= date.timeIntervalSince1970
-        {
-            return Response(status: .notModified)
-        }
-        return services.responses.resource(try element(doc), negotiation: negotiation)
+        return services.responses.read(try element(doc), request: request, negotiation: negotiation)
     }
 
     func vread(_ request: Request, _ type: String, _ id: String, _ vid: String) async throws -> Response {

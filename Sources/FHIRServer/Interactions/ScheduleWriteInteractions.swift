@@ -45,13 +45,7 @@ struct ScheduleWriteInteractions {
         }
         let existing = try await services.store.schedule(id: id)
         let document = try await services.documents.current(type: WrittenForms.documentType("Schedule"), id: id)
-        if let ifMatch = request.headers[.ifMatch] {
-            let current = document.flatMap { $0.deleted ? nil : $0.version }
-            guard let current, ifMatch == "W/\"\(current)\"" || ifMatch == "\"\(current)\"" else {
-                throw FHIRError(
-                    .preconditionFailed, code: "conflict", "If-Match \(ifMatch) is not the current version")
-            }
-        }
+        try await Preconditions.checkIfMatch(request) { document.flatMap { $0.deleted ? nil : $0.version } }
         let live = existing != nil && document?.deleted != true
         let (body, version) = try await write(element, id: id, existing: live ? existing : nil)
         return services.responses.written(
@@ -66,11 +60,7 @@ struct ScheduleWriteInteractions {
         guard var schedule = try await services.store.schedule(id: id) else { return Response(status: .noContent) }
         let document = try await services.documents.current(type: WrittenForms.documentType("Schedule"), id: id)
         if document?.deleted == true { return Response(status: .noContent) }
-        if let ifMatch = request.headers[.ifMatch] {
-            guard let v = document?.version, ifMatch == "W/\"\(v)\"" || ifMatch == "\"\(v)\"" else {
-                throw FHIRError(.preconditionFailed, code: "conflict", "If-Match \(ifMatch) is not the current version")
-            }
-        }
+        try await Preconditions.checkIfMatch(request) { document?.version }
         let lastState = try await reads.resource(schedule).element
         // Out of service first, then the check: a booking committed before is found by the check; one in flight
         // fails its availability-version check at commit (saving the schedule moves the version) and, retried,

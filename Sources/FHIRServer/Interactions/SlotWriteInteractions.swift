@@ -38,13 +38,7 @@ struct SlotWriteInteractions {
             guard element.type == "Slot", element.resourceID == id else {
                 throw FHIRError(.badRequest, code: "invalid", "the body must be the Slot with the URL's id")
             }
-            if let ifMatch = request.headers[.ifMatch] {
-                let d = try await forms.current("Slot", id: id)?.document
-                guard let v = d?.version, ifMatch == "W/\"\(v)\"" || ifMatch == "\"\(v)\"" else {
-                    throw FHIRError(
-                        .preconditionFailed, code: "conflict", "If-Match \(ifMatch) is not the current version")
-                }
-            }
+            try await Preconditions.checkIfMatch(request) { try await forms.current("Slot", id: id)?.document.version }
             let (body, version, created) = try await write(element, id: id)
             return services.responses.written(
                 body, status: created ? .created : .ok, negotiation: negotiation,
@@ -200,12 +194,7 @@ struct SlotWriteInteractions {
             }
             return Response(status: .noContent)
         }
-        if let ifMatch = request.headers[.ifMatch] {
-            let v = try await forms.current("Slot", id: id)?.document.version
-            guard let v, ifMatch == "W/\"\(v)\"" || ifMatch == "\"\(v)\"" else {
-                throw FHIRError(.preconditionFailed, code: "conflict", "If-Match \(ifMatch) is not the current version")
-            }
-        }
+        try await Preconditions.checkIfMatch(request) { try await forms.current("Slot", id: id)?.document.version }
         if let slot = try await services.booking.slot(slotID), slot.booked > 0 {
             throw FHIRError(
                 .conflict, code: "conflict", "Slot/\(id) has \(slot.booked) place(s) taken: cancel or move them first")
