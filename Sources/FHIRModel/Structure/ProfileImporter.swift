@@ -172,17 +172,12 @@ extension ProfileImporter {
     }
 
     func importConstraints(_ source: URL, header: String, including: (String) -> Bool) throws -> [UInt8] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: source.path)
-            .filter { $0.hasPrefix("StructureDefinition-") && $0.hasSuffix(".json") }.sorted()
-        let parser = JSONParser(limits: ReaderLimits(maxBytes: 64 * 1024 * 1024, maxDepth: 64))
-        var lines: [(url: String, bytes: [UInt8])] = []
-        for name in names {
-            let sd = try parser.parse(Array(try Data(contentsOf: source.appendingPathComponent(name)))).value
+        try compactNDJSON(source, prefix: "StructureDefinition-", header: header) { sd in
             guard let type = sd["type"]?.value.stringValue, including(type),
                 sd["derivation"]?.value.stringValue == "constraint",
                 let url = sd["url"]?.value.stringValue,
                 let elements = sd["snapshot"]?.value["element"]?.value.arrayValue
-            else { continue }
+            else { return nil }
             var invariants: [JSONMember] = []
             var seen: Set<String> = []
             let compactElements = elements.map { e in
@@ -200,7 +195,23 @@ extension ProfileImporter {
             if let context = sd["context"]?.value { top.append(member("context", context)) }
             if !invariants.isEmpty { top.append(member("invariants", .object(invariants))) }
             top.append(member("elements", .array(compactElements)))
-            lines.append((url, JSONValue.object(top).serialized(pretty: false)))
+            return (url, top)
+        }
+    }
+
+    /// The official files of `source` whose names start with `prefix`, each turned by `line` into a compact
+    /// object (nil leaves it out), as NDJSON: a `generatedFrom` header line, then the objects sorted by URL.
+    func compactNDJSON(
+        _ source: URL, prefix: String, header: String, line: (JSONValue) -> (url: String, members: [JSONMember])?
+    ) throws -> [UInt8] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: source.path)
+            .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".json") }.sorted()
+        let parser = JSONParser(limits: ReaderLimits(maxBytes: 64 * 1024 * 1024, maxDepth: 64))
+        var lines: [(url: String, bytes: [UInt8])] = []
+        for name in names {
+            let v = try parser.parse(Array(try Data(contentsOf: source.appendingPathComponent(name)))).value
+            guard let (url, members) = line(v) else { continue }
+            lines.append((url, JSONValue.object(members).serialized(pretty: false)))
         }
         let headerLine = JSONValue.object([member("generatedFrom", .string(header))])
         return ([headerLine.serialized(pretty: false)] + lines.sorted { $0.url < $1.url }.map(\.bytes))
@@ -215,22 +226,16 @@ extension ProfileImporter {
     /// sorted by URL, with `url`, `code`, `type` and `base` — what the validator needs to check a
     /// CapabilityStatement's search parameters and a SearchParameter derived from a core one.
     public func importSearchParameters(_ source: URL) throws -> [UInt8] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: source.path)
-            .filter { $0.hasPrefix("SearchParameter-") && $0.hasSuffix(".json") }.sorted()
-        let parser = JSONParser(limits: ReaderLimits(maxBytes: 64 * 1024 * 1024, maxDepth: 64))
-        var lines: [(url: String, bytes: [UInt8])] = []
-        for name in names {
-            let sp = try parser.parse(Array(try Data(contentsOf: source.appendingPathComponent(name)))).value
+        try compactNDJSON(source, prefix: "SearchParameter-", header: Self.searchParametersGeneratedFrom) { sp in
             guard let url = sp["url"]?.value.stringValue, let code = sp["code"]?.value, let type = sp["type"]?.value
-            else { continue }
-            let top: [JSONMember] = [
-                member("url", .string(url)), member("code", code), member("type", type),
-                member("base", sp["base"]?.value ?? .array([])),
-            ]
-            lines.append((url, JSONValue.object(top).serialized(pretty: false)))
+            else { return nil }
+            return (
+                url,
+                [
+                    member("url", .string(url)), member("code", code), member("type", type),
+                    member("base", sp["base"]?.value ?? .array([])),
+                ]
+            )
         }
-        let headerLine = JSONValue.object([member("generatedFrom", .string(Self.searchParametersGeneratedFrom))])
-        return ([headerLine.serialized(pretty: false)] + lines.sorted { $0.url < $1.url }.map(\.bytes))
-            .flatMap { $0 + [0x0A] }
     }
 }

@@ -29,13 +29,7 @@ struct DefinitionLoader {
             let file = dir.appendingPathComponent(name)
             do {
                 let v = try parser.parse(Array(Data(contentsOf: file))).value
-                var invariants: [String: Invariant] = [:]
-                for m in v["invariants"]?.value.objectValue ?? [] {
-                    let o = m.node.value
-                    invariants[m.key] = Invariant(
-                        key: m.key, severity: o["severity"]?.value.stringValue ?? "error",
-                        human: o["human"]?.value.stringValue ?? "", expression: o["expression"]?.value.stringValue)
-                }
+                let invariants = Self.invariants(v)
                 guard let typeName = v["name"]?.value.stringValue, let url = v["url"]?.value.stringValue,
                     let root = ProfileBuilder.tree(v["elements"]?.value.arrayValue ?? [], invariants: invariants)
                 else { continue }
@@ -54,30 +48,37 @@ struct DefinitionLoader {
         }
     }
 
-    /// Loads compact constraint definitions: the core extensions (`extensions.ndjson`, see
-    /// `ProfileImporter.importExtensions`) or the core constraint profiles (`profiles.ndjson`,
-    /// `ProfileImporter.importConstraintProfiles`), when the file exists.
-    mutating func loadCoreExtensions(_ file: URL) throws {
-        guard let data = FileManager.default.contents(atPath: file.path) else { return }
-        let bytes = Array(data)
-        var start = 0
-        for i in bytes.indices where bytes[i] == 0x0A {
-            defer { start = i + 1 }
-            guard i > start else { continue }
-            let v: JSONValue
+    /// The `invariants` table of a compact structure (key → severity, human, expression).
+    static func invariants(_ v: JSONValue) -> [String: Invariant] {
+        var out: [String: Invariant] = [:]
+        for m in v["invariants"]?.value.objectValue ?? [] {
+            let o = m.node.value
+            out[m.key] = Invariant(
+                key: m.key, severity: o["severity"]?.value.stringValue ?? "error",
+                human: o["human"]?.value.stringValue ?? "", expression: o["expression"]?.value.stringValue)
+        }
+        return out
+    }
+
+    /// The JSON lines of a derived NDJSON file (empty when the file does not exist).
+    func ndjsonLines(_ file: URL) throws -> [JSONValue] {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return [] }
+        return try Array(data).split(separator: 0x0A).map { line in
             do {
-                v = try parser.parse(Array(bytes[start..<i])).value
+                return try parser.parse(Array(line)).value
             } catch {
                 throw ProfileStore.LoadError.unreadable(file: file.path, reason: "\(error)")
             }
+        }
+    }
+
+    /// Loads compact constraint definitions: the core extensions (`extensions.ndjson`, see
+    /// `ProfileImporter.importExtensions`) or the core constraint profiles (`profiles.ndjson`,
+    /// `ProfileImporter.importConstraintProfiles`), when the file exists.
+    mutating func loadCompactConstraints(_ file: URL) throws {
+        for v in try ndjsonLines(file) {
             guard let url = v["url"]?.value.stringValue else { continue }
-            var invariants: [String: Invariant] = [:]
-            for m in v["invariants"]?.value.objectValue ?? [] {
-                let o = m.node.value
-                invariants[m.key] = Invariant(
-                    key: m.key, severity: o["severity"]?.value.stringValue ?? "error",
-                    human: o["human"]?.value.stringValue ?? "", expression: o["expression"]?.value.stringValue)
-            }
+            let invariants = Self.invariants(v)
             guard let root = ProfileBuilder.tree(v["elements"]?.value.arrayValue ?? [], invariants: invariants)
             else { continue }
             let contexts: [(type: String, expression: String)] = (v["context"]?.value.arrayValue ?? []).map {
@@ -95,14 +96,7 @@ struct DefinitionLoader {
     /// Loads the compact core SearchParameters (`search-parameters.ndjson`, see
     /// `ProfileImporter.importSearchParameters`), when the file exists.
     mutating func loadSearchParameters(_ file: URL) throws {
-        guard let data = FileManager.default.contents(atPath: file.path) else { return }
-        for line in Array(data).split(separator: 0x0A) {
-            let v: JSONValue
-            do {
-                v = try parser.parse(Array(line)).value
-            } catch {
-                throw ProfileStore.LoadError.unreadable(file: file.path, reason: "\(error)")
-            }
+        for v in try ndjsonLines(file) {
             if let sp = SearchParameterDefinition(json: v) { searchParameters[sp.url] = sp }
         }
     }

@@ -62,9 +62,9 @@ public final class ProfileStore: Sendable {
     {
         var loader = DefinitionLoader(registry: registry)
         try loader.loadCore(directory.appendingPathComponent("core"))
-        try loader.loadCoreExtensions(
+        try loader.loadCompactConstraints(
             directory.appendingPathComponent("extensions").appendingPathComponent("extensions.ndjson"))
-        try loader.loadCoreExtensions(
+        try loader.loadCompactConstraints(
             directory.appendingPathComponent("profiles").appendingPathComponent("profiles.ndjson"))
         try loader.loadSearchParameters(
             directory.appendingPathComponent("search").appendingPathComponent("search-parameters.ndjson"))
