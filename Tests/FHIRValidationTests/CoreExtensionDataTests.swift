@@ -4,25 +4,45 @@ import FHIRValidation
 import Foundation
 import Testing
 
-/// profiles/r4/extensions is derived from the official extension definitions and must not drift.
-@Suite("Core extension data")
+/// The derived NDJSON files of profiles/r4 (core extensions, core constraint profiles, core SearchParameters) must
+/// not drift from the official definitions.
+@Suite("Derived definition data")
 struct CoreExtensionDataTests {
-    @Test("regenerating profiles/r4/extensions from the official definitions gives the committed file")
-    func regenerationMatches() throws {
-        let generated = try ProfileImporter().importExtensions(Conformance.definitions)
-        let onDisk = Conformance.bytes(
-            Conformance.structures.appendingPathComponent("extensions").appendingPathComponent("extensions.ndjson"))
-        #expect(onDisk.count == generated.count)
-        #expect(onDisk == generated, "run booking-gateway profiles core-extensions")
+    enum Derived: String, CaseIterable, Sendable {
+        case extensions, profiles, search
+
+        var file: String {
+            switch self {
+            case .extensions: "extensions/extensions.ndjson"
+            case .profiles: "profiles/profiles.ndjson"
+            case .search: "search/search-parameters.ndjson"
+            }
+        }
+        var command: String {
+            switch self {
+            case .extensions: "core-extensions"
+            case .profiles: "core-profiles"
+            case .search: "search-parameters"
+            }
+        }
+        func generate() throws -> [UInt8] {
+            let importer = ProfileImporter()
+            switch self {
+            case .extensions: return try importer.importExtensions(Conformance.definitions)
+            case .profiles: return try importer.importConstraintProfiles(Conformance.definitions)
+            case .search: return try importer.importSearchParameters(Conformance.definitions)
+            }
+        }
     }
 
-    @Test("regenerating profiles/r4/profiles from the official definitions gives the committed file")
-    func profilesRegenerationMatches() throws {
-        let generated = try ProfileImporter().importConstraintProfiles(Conformance.definitions)
-        let onDisk = Conformance.bytes(
-            Conformance.structures.appendingPathComponent("profiles").appendingPathComponent("profiles.ndjson"))
+    @Test(
+        "regenerating a derived file of profiles/r4 from the official definitions gives the committed file",
+        arguments: Derived.allCases)
+    func regenerationMatches(derived: Derived) throws {
+        let generated = try derived.generate()
+        let onDisk = Conformance.bytes(Conformance.structures.appendingPathComponent(derived.file))
         #expect(onDisk.count == generated.count)
-        #expect(onDisk == generated, "run booking-gateway profiles core-profiles")
+        #expect(onDisk == generated, "run booking-gateway profiles \(derived.command)")
     }
 
     @Test("core extensions are checked: a wrong value type and a wrong context are errors")
