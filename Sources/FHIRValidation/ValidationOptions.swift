@@ -35,14 +35,16 @@ public struct ValidationOptions: Sendable, Hashable {
 
     /// Profiles for entries of a Bundle being validated (the Java validator's `-bundle` parameter): `rule` is a
     /// resource type (every entry of that type) or `Type:n` (the n-th entry of that type, from 0).
-    public var bundleRules: [(rule: String, profile: String)] {
-        get { bundleRuleList.map { ($0.rule, $0.profile) } }
-        set { bundleRuleList = newValue.map { BundleRule(rule: $0.rule, profile: $0.profile) } }
-    }
-    var bundleRuleList: [BundleRule] = []
-    struct BundleRule: Sendable, Hashable {
-        var rule: String
-        var profile: String
+    public var bundleRules: [BundleRule] = []
+
+    public struct BundleRule: Sendable, Hashable {
+        public var rule: String
+        public var profile: String
+
+        public init(rule: String, profile: String) {
+            self.rule = rule
+            self.profile = profile
+        }
     }
 
     public init(

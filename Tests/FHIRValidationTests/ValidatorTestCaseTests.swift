@@ -169,7 +169,7 @@ struct ValidatorTestCaseTests {
         var options = ValidationOptions(
             unknownExtensionSeverity: .error, htmlInMarkdownSeverity: c.noHtmlInMarkdown ? .error : .warning,
             checkReferenceURLTargetTypes: assumeValidRestReferences, allowsExampleURLs: !c.noExamples)
-        if let rule = c.bundleRule { options.bundleRules = [rule] }
+        if let rule = c.bundleRule { options.bundleRules = [.init(rule: rule.rule, profile: rule.profile)] }
         options.validatesContainedResources = !c.ignoresContained
         options.requiresLocalReferencesToResolve = c.referencesMustResolve
         return Validator.withFHIRPath(store: store, registry: registry, options: options)

@@ -22,11 +22,15 @@ struct BundleIndex {
                     if byFullURLTail[tail] == nil { byFullURLTail[tail] = r }
                 }
             }
-            if let id = r.resourceID {
-                if byTypeAndID[r.type + "/" + id] == nil { byTypeAndID[r.type + "/" + id] = r }
-                resourceIDs.insert(id)
-            }
+            index(byTypeAndID: r)
         }
+    }
+
+    /// Records `r` under `Type/id` (the first one wins) and its id.
+    private mutating func index(byTypeAndID r: Element) {
+        guard let id = r.resourceID else { return }
+        if byTypeAndID[r.type + "/" + id] == nil { byTypeAndID[r.type + "/" + id] = r }
+        resourceIDs.insert(id)
     }
 
     /// The resources of a Parameters (`parameter.resource`, at any depth of `part`), by `Type/id`: references
@@ -34,10 +38,7 @@ struct BundleIndex {
     init(parameters: Element) {
         var pending = parameters.children(named: "parameter")
         while let p = pending.popLast() {
-            if let r = p.child("resource"), let id = r.resourceID {
-                if byTypeAndID[r.type + "/" + id] == nil { byTypeAndID[r.type + "/" + id] = r }
-                resourceIDs.insert(id)
-            }
+            if let r = p.child("resource") { index(byTypeAndID: r) }
             pending += p.children(named: "part")
         }
     }
@@ -46,7 +47,7 @@ struct BundleIndex {
     /// when absolute, else resolved against the base of a RESTful entry fullUrl (nil otherwise, and for a versioned
     /// reference).
     static func targetURL(_ ref: String, entryFullURL: String?) -> String? {
-        if BundleEntries.isAbsolute(ref) { return ref }
+        if ValidationRun.hasScheme(ref) { return ref }
         guard let full = entryFullURL, full.hasPrefix("http://") || full.hasPrefix("https://"),
             !ref.contains("/_history/")
         else { return nil }

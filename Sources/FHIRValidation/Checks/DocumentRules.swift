@@ -41,7 +41,7 @@ struct BundleEntries {
         let ref =
             reference.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
             ?? reference
-        if Self.isAbsolute(ref) { return Self.outcome(byURL[ref] ?? []) }
+        if ValidationRun.hasScheme(ref) { return Self.outcome(byURL[ref] ?? []) }
         // A RESTful fullUrl: `[base/]Type/id` of the entry's own resource (a relative one, though not allowed,
         // is its own base, so its relative references still resolve).
         if let full = fullURLs[from], let r = resources[from], let id = r.resourceID {
@@ -58,12 +58,6 @@ struct BundleEntries {
 
     static func outcome(_ list: [Int]) -> Resolution {
         list.count == 1 ? .found(list[0]) : list.isEmpty ? .notFound : .multiple(count: list.count)
-    }
-
-    /// `urn:uuid:…`, `http://…`: a scheme before any `/`.
-    static func isAbsolute(_ ref: String) -> Bool {
-        guard let colon = ref.firstIndex(of: ":") else { return false }
-        return !ref[..<colon].contains("/") && ref[..<colon].allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" }
     }
 
     /// The reference strings (not `#` ones) anywhere in `e`.

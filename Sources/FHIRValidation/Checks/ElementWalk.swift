@@ -31,13 +31,13 @@ extension ValidationRun {
         }
         if r.type == "Bundle" { bundle = BundleIndex(bundle: r) }
         if r.type == "Parameters" { bundle = BundleIndex(parameters: r) }
-        if r.type == "Bundle" && depth == 1 && !options.bundleRuleList.isEmpty {
+        if r.type == "Bundle" && depth == 1 && !options.bundleRules.isEmpty {
             var seen: [String: Int] = [:]
             for (i, entry) in r.children(named: "entry").enumerated() {
                 guard let item = entry.child("resource") else { continue }
                 let n = seen[item.type, default: 0]
                 seen[item.type] = n + 1
-                for rule in options.bundleRuleList where rule.rule == item.type || rule.rule == "\(item.type):\(n)" {
+                for rule in options.bundleRules where rule.rule == item.type || rule.rule == "\(item.type):\(n)" {
                     if let profile = store.profile(rule.profile) {
                         bundleRuleProfiles[path + ".entry[\(i)].resource", default: []].append(profile)
                     } else {
@@ -128,6 +128,7 @@ extension ValidationRun {
             checkNarrativeControls(e, def: def, path: path)
         }
         if type == "Coding" { checkCodingSystem(e, path: path) }
+        if type == "ElementDefinition" { checkElementPath(e, path: path) }
         checkInvariants(e, constraints: def.constraints, path: path)
 
         // Whose children describe this element's children.

@@ -49,7 +49,7 @@ extension ValidationRun {
             }
         } else if options.requiresLocalReferencesToResolve && bundle != nil
             && (ref.hasPrefix("urn:")
-                || (!BundleEntries.isAbsolute(ref) && BundleIndex.targetURL(ref, entryFullURL: entryFullURL) == nil))
+                || (!Self.hasScheme(ref) && BundleIndex.targetURL(ref, entryFullURL: entryFullURL) == nil))
         {
             // A relative reference from an entry with a RESTful fullUrl names a resource on that server, which may
             // be outside the Bundle; without such a base (a Parameters, a `urn:` fullUrl) it can only be local.

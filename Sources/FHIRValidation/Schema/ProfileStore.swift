@@ -87,15 +87,14 @@ public final class ProfileStore: Sendable {
         loader.core = coreByType
         loader.known = profilesByURL
         loader.searchParameters = searchParameters
+        loader.globalProfiles = globalProfiles
         loader.loadResources(in: locations)
         let terminology = terminology.adding(valueSets: loader.valueSets, codeSystems: loader.codeSystems)
         let profiles = loader.compileProfiles()
         return ProfileStore(
             profilesByURL: profiles, coreByType: coreByType, terminology: terminology,
             skipped: skipped + loader.skipped,
-            globalProfiles: globalProfiles.merging(loader.globalProfiles) { old, new in
-                old + new.filter { !old.contains($0) }
-            }, searchParameters: loader.searchParameters)
+            globalProfiles: loader.globalProfiles, searchParameters: loader.searchParameters)
     }
 }
 
