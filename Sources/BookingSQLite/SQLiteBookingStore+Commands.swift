@@ -229,10 +229,6 @@ extension SQLiteBookingStore {
             a.lastUpdated.timeIntervalSince1970, json,
         ])
         try writeLinks(db, a)
-        if a.deletedAt != nil {
-            try db.cachedStatement(sql: "UPDATE appointment SET client_request_id = NULL WHERE id = ?")
-                .execute(arguments: [a.id])
-        }
         try db.cachedStatement(
             sql: "INSERT INTO appointment_version (appointment_id, version, recorded_at, json) VALUES (?, ?, ?, ?)"
         ).execute(arguments: [a.id, a.version, a.lastUpdated.timeIntervalSince1970, json])
@@ -249,6 +245,11 @@ extension SQLiteBookingStore {
             a.version, a.status.rawValue, a.start.timeIntervalSince1970, a.end.timeIntervalSince1970, a.patientID,
             a.rescheduleFlag == nil ? 0 : 1, a.lastUpdated.timeIntervalSince1970, json, a.id,
         ])
+        // A deleted appointment releases its client request id (a retry with it books anew).
+        if a.deletedAt != nil {
+            try db.cachedStatement(sql: "UPDATE appointment SET client_request_id = NULL WHERE id = ?")
+                .execute(arguments: [a.id])
+        }
         try writeLinks(db, a)
         try db.cachedStatement(
             sql: "INSERT INTO appointment_version (appointment_id, version, recorded_at, json) VALUES (?, ?, ?, ?)"

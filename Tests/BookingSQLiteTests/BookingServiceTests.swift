@@ -58,6 +58,11 @@ struct BookingServiceTests {
         let b = try await f.service.book(byIdentifier)
         #expect(a.appointment.id == b.appointment.id && !b.created)
         #expect(try await f.service.slot(id)?.booked == 2)
+
+        // A deleted appointment releases its client request id and identifiers: a retry books anew.
+        _ = try await f.service.delete(appointmentID: first.appointment.id)
+        let retried = try await f.service.book(f.request([id], key: "req-1"))
+        #expect(retried.created && retried.appointment.id != first.appointment.id)
     }
 
     @Test("a hold takes capacity until it expires; booking with its token succeeds; after expiry it fails")

@@ -135,6 +135,15 @@ struct AppointmentResponseHTTPTests {
             let appointment = try #require(
                 AppointmentResource(try await client.execute(uri: "/fhir/Appointment/\(id)", method: .get).resource()))
             #expect(appointment.participants.map { $0.status?.rawValue } == ["needs-action", "needs-action"])
+
+            // A deleted appointment takes no answers, not even one that repeats a participant's status.
+            #expect(try await client.execute(uri: "/fhir/Appointment/\(id)", method: .delete).status == .noContent)
+            let late = try await client.execute(
+                uri: "/fhir/AppointmentResponse", method: .post, headers: jsonHeaders,
+                body: json(Self.response(id, actor: "Patient/p1", status: "needs-action")))
+            #expect(late.status == .unprocessableContent, "\(late.text)")
+            let after = try await client.execute(uri: "/fhir/AppointmentResponse", method: .get)
+            #expect(BundleResource(try after.resource())?.total == 0)
         }
     }
 }

@@ -207,6 +207,22 @@ struct ScheduleLifecycleHTTPTests {
                 uri: "/fhir/Appointment", method: .post, headers: jsonHeaders,
                 body: ByteBuffer(string: GatewayFixture.appointmentJSON(slot: GatewayFixture.slot("09:30"))))
             #expect(again.status == .created, "\(again.text)")
+            // A schedule its owner took out of service stays so after a refused delete.
+            var rossi = try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .get).resource()
+            rossi.setPrimitive("active", type: "boolean", "false")
+            rossi.children.removeAll { $0.name == "meta" }
+            let off = try await client.execute(
+                uri: "/fhir/Schedule/dr-rossi", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: Self.writer.string(rossi)))
+            #expect(off.status == .ok, "\(off.text)")
+            #expect(try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .delete).status == .conflict)
+            let stillOff = try await client.execute(uri: "/fhir/Schedule/dr-rossi", method: .get).resource()
+            #expect(stillOff.string("active") == "false")
+            rossi.setPrimitive("active", type: "boolean", "true")
+            let on = try await client.execute(
+                uri: "/fhir/Schedule/dr-rossi", method: .put, headers: jsonHeaders,
+                body: ByteBuffer(string: Self.writer.string(rossi)))
+            #expect(on.status == .ok, "\(on.text)")
             for appointment in [appointmentID, try #require(try again.resource().resourceID)] {
                 let cancel = try await client.execute(uri: "/fhir/Appointment/\(appointment)", method: .delete)
                 #expect(cancel.status == .noContent)
@@ -273,6 +289,13 @@ struct ScheduleLifecycleHTTPTests {
             #expect(r.status == .unprocessableContent)
             let slot = try await client.execute(uri: "/fhir/Slot/\(GatewayFixture.slot("09:00"))", method: .get)
             #expect(slot.status == .ok)
+            // Ids of published Slots' rules are the Slots' own.
+            let published = try await Self.roomSchedule(client).replacingOccurrences(
+                of: "room-7-weekdays", with: "slot:room-7.20260602T0700Z")
+            let refused = try await client.execute(
+                uri: "/fhir/Schedule", method: .post, headers: jsonHeaders, body: ByteBuffer(string: published))
+            #expect(refused.status == .unprocessableContent, "\(refused.text)")
+            #expect(refused.text.contains("belong to published Slots"))
         }
     }
 }

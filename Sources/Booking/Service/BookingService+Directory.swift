@@ -63,6 +63,20 @@ extension BookingService {
         return try await recheck(scheduleIDs: affected)
     }
 
+    /// Applies rules and exceptions to save or delete as one store transaction (deleting a missing id does
+    /// nothing), then flags the appointments they leave outside the availability.
+    /// - Returns: the newly flagged appointments.
+    @discardableResult
+    public func apply(_ change: AvailabilityChange) async throws -> [Appointment] {
+        var problems = change.saveRules.flatMap { r in r.problems.map { "rule \(r.id): \($0)" } }
+        problems += change.saveExceptions.flatMap { e in
+            e.exception.problems.map { "exception \(e.exception.id): \($0)" }
+        }
+        guard problems.isEmpty else { throw BookingError.invalid(kind: "availability", problems: problems) }
+        _ = try await store.apply(change, attached: nil)
+        return try await recheck(scheduleIDs: change.affectedSchedules)
+    }
+
     /// Writes a schedule with its whole availability as one (one store transaction with `attached`): `rules` and
     /// `exceptions` (schedule- or resource-scoped on its resources) replace the schedule's own; the Slots clients
     /// published stay. Everything is checked before anything is written; appointments left outside are flagged.

@@ -48,7 +48,8 @@ struct AppointmentResponseEffect {
                 "this server records answers by actor: actor must reference a participant of the appointment",
                 expression: ["AppointmentResponse.actor"])
         }
-        guard let appointment = try await booking.store.appointment(id: appointmentID) else {
+        guard let appointment = try await booking.store.appointment(id: appointmentID), appointment.deletedAt == nil
+        else {
             throw FHIRError(
                 .unprocessableContent, code: "not-found", "Appointment/\(appointmentID) does not exist",
                 expression: ["AppointmentResponse.appointment"])

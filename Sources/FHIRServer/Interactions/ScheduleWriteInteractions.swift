@@ -64,16 +64,19 @@ struct ScheduleWriteInteractions {
         let lastState = try await reads.resource(schedule).element
         // Out of service first, then the check: a booking committed before is found by the check; one in flight
         // fails its availability-version check at commit (saving the schedule moves the version) and, retried,
-        // finds the schedule inactive. So no booking lands on a deleted schedule.
-        schedule.active = false
-        try await services.booking.saveSchedule(schedule)
+        // finds the schedule inactive. So no booking lands on a deleted schedule. (An inactive one takes none.)
+        let wasActive = schedule.active
+        if wasActive {
+            schedule.active = false
+            try await services.booking.saveSchedule(schedule)
+        }
         let live = try await services.store.appointments(
             AppointmentQuery(
                 scheduleIDs: [id], statuses: Booking.AppointmentStatus.allCases.filter(\.holdsCapacity),
                 from: services.booking.clock.now()))
         guard live.isEmpty else {
-            // Back in service (unless someone else changed it meanwhile).
-            if var current = try await services.store.schedule(id: id), !current.active {
+            // Back in service if it was (unless someone else changed it meanwhile).
+            if wasActive, var current = try await services.store.schedule(id: id), !current.active {
                 current.active = true
                 try await services.booking.saveSchedule(current)
             }
@@ -265,6 +268,11 @@ struct ScheduleWriteInteractions {
         }
         var problems = rules.flatMap { r in r.problems.map { "rule \(r.id): \($0)" } }
         problems += exceptions.flatMap { e in e.problems.map { "exception \(e.id): \($0)" } }
+        // Published slots are the Slots' own, written and removed as Slot resources.
+        for id in rules.map(\.id) + exceptions.map(\.id) where id.hasPrefix(SlotWriteInteractions.rulePrefix) {
+            problems.append(
+                "'\(id)': ids starting with '\(SlotWriteInteractions.rulePrefix)' belong to published Slots")
+        }
         for e in exceptions {
             if case .resource(let rid) = e.scope, !schedule.resourceIDs.contains(rid) {
                 problems.append("exception \(e.id): resource \(rid) is not one of this schedule's")

@@ -156,17 +156,19 @@ struct SlotWriteInteractions {
             appointmentTypes: codes(incoming.appointmentType))
         rule.publishedSlot = true
         let booking = services.booking
-        try await booking.saveRule(rule)
-        let closed = (incoming.status?.rawValue ?? "free") != "free"
-        if closed {
+        // The opening and its closure (a busy slot) in one store transaction: a busy slot is never bookable.
+        var change = AvailabilityChange(schedule: nil)
+        change.saveRules = [rule]
+        if (incoming.status?.rawValue ?? "free") != "free" {
             var closure = AvailabilityException(
                 id: Self.closureID(slotID), scope: .schedule(scheduleID), effect: .closure(.other),
                 span: .period(start: start, end: end), comment: incoming.comment)
             closure.publishedSlot = true
-            try await booking.saveException(closure)
-        } else if try await services.store.exceptions().contains(where: { $0.id == Self.closureID(slotID) }) {
-            try await booking.deleteException(id: Self.closureID(slotID))
+            change.saveExceptions = [(closure, [scheduleID])]
+        } else {
+            change.deleteExceptions = [(Self.closureID(slotID), [scheduleID])]
         }
+        try await booking.apply(change)
         guard let (slot, slotZone) = try await booking.slotInZone(slotID) else {
             throw FHIRError(.internalServerError, code: "exception", "the published slot did not expand")
         }
@@ -195,14 +197,32 @@ struct SlotWriteInteractions {
             return Response(status: .noContent)
         }
         try await Preconditions.checkIfMatch(request) { try await forms.current("Slot", id: id)?.document.version }
+        // Closed first, then the check (as a Schedule delete): a booking committed before is found; one in flight
+        // fails its availability-version check and, retried, finds the slot closed.
+        let closureID = Self.closureID(slotID)
+        let wasClosed = try await services.store.exceptions().contains { $0.id == closureID }
+        if !wasClosed, let slot = try await services.booking.slot(slotID) {
+            var closure = AvailabilityException(
+                id: closureID, scope: .schedule(slotID.scheduleID), effect: .closure(.other),
+                span: .period(start: slot.start, end: slot.end))
+            closure.publishedSlot = true
+            var close = AvailabilityChange(schedule: nil)
+            close.saveExceptions = [(closure, [slotID.scheduleID])]
+            try await services.booking.apply(close)
+        }
         if let slot = try await services.booking.slot(slotID), slot.booked > 0 {
+            if !wasClosed {
+                var reopen = AvailabilityChange(schedule: nil)
+                reopen.deleteExceptions = [(closureID, [slotID.scheduleID])]
+                try await services.booking.apply(reopen)
+            }
             throw FHIRError(
                 .conflict, code: "conflict", "Slot/\(id) has \(slot.booked) place(s) taken: cancel or move them first")
         }
-        if try await services.store.exceptions().contains(where: { $0.id == Self.closureID(slotID) }) {
-            try await services.booking.deleteException(id: Self.closureID(slotID))
-        }
-        try await services.booking.deleteRule(id: Self.ruleID(slotID))
+        var remove = AvailabilityChange(schedule: nil)
+        remove.deleteRules = [Self.ruleID(slotID)]
+        remove.deleteExceptions = [(closureID, [slotID.scheduleID])]
+        try await services.booking.apply(remove)
         try await forms.delete("Slot", id: id)
         return Response(status: .noContent)
     }
