@@ -51,6 +51,32 @@ struct ConformanceResourceRuleTests {
             })
     }
 
+    @Test("a SearchParameter from an extra folder (an IG) is known: one derived from it is checked against it")
+    func extraFolderSearchParameter() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let parent = """
+            {"resourceType":"SearchParameter","url":"http://example.org/SearchParameter/cup-agenda","name":"CupAgenda",
+             "status":"active","description":"d","code":"cup-agenda","base":["Schedule"],"type":"token",
+             "expression":"Schedule.identifier"}
+            """
+        try Data(parent.utf8).write(to: dir.appendingPathComponent("SearchParameter-cup-agenda.json"))
+        let store = ValidatorFixture.validator.store.adding([dir], registry: Conformance.registry)
+        #expect(store.searchParameters["http://example.org/SearchParameter/cup-agenda"]?.type == "token")
+        let child = try Self.read(
+            """
+            {"resourceType":"SearchParameter","url":"http://example.org/SearchParameter/cup-agenda-2","name":"CupAgenda2",
+             "status":"active","description":"d","code":"agenda","derivedFrom":"http://example.org/SearchParameter/cup-agenda",
+             "base":["Schedule"],"type":"string","expression":"Schedule.identifier"}
+            """)
+        let errors = ValidatorFixture.errors(
+            Validator(store: store, evaluator: ValidatorFixture.evaluator).validate(child))
+        #expect(errors.count == 1, "\(errors)")
+        #expect(errors.first?.message.contains("The type string is different to the type token") == true)
+        // Without the folder the parent is unknown, so nothing is checked against it.
+        #expect(ValidatorFixture.errors(ValidatorFixture.validator.validate(child)).isEmpty)
+    }
+
     @Test("every core SearchParameter's expression starts at one of its bases, but for one example's defect")
     func coreSearchParameters() throws {
         let names = Conformance.files(in: Conformance.definitions, extension: "json").filter {
