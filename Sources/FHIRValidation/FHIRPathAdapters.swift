@@ -16,35 +16,14 @@ public struct TerminologyMembership: FHIRPathTerminology {
     }
 
     public func memberOf(_ value: FHIRPathValue, valueSetURL: String) -> Bool? {
-        guard case .codes(let keys, let codes) = terminology.valueSet(valueSetURL) else { return nil }
-        let candidates: [(system: String?, code: String)]
+        guard let content = terminology.valueSet(valueSetURL) else { return nil }
+        let candidates: [Terminology.Candidate]
         switch value {
-        case .string(let s):
-            candidates = [(nil, s)]
-        case .node(let e):
-            switch e.type {
-            case "Coding":
-                guard let code = e.string("code") else { return nil }
-                candidates = [(e.string("system"), code)]
-            case "CodeableConcept":
-                candidates = e.children(named: "coding").compactMap { c in
-                    c.string("code").map { (c.string("system"), $0) }
-                }
-            case "Quantity", "Age", "Duration", "Distance", "Count", "MoneyQuantity", "SimpleQuantity":
-                guard let code = e.string("code") else { return nil }
-                candidates = [(e.string("system"), code)]
-            default:
-                guard let v = e.value else { return nil }
-                candidates = [(nil, v)]
-            }
-        default:
-            return nil
+        case .string(let s): candidates = [(nil, s)]
+        case .node(let e): candidates = Terminology.candidates(of: e)
+        default: return nil
         }
-        if candidates.isEmpty { return nil }
-        return candidates.contains { c in
-            if let s = c.system { return keys.contains(s + "|" + c.code) }
-            return codes.contains(c.code)
-        }
+        return candidates.isEmpty ? nil : content.contains(candidates)
     }
 }
 

@@ -1,6 +1,12 @@
 import FHIRModel
 
 extension ValidationRun {
+    /// The types a binding applies to.
+    static let codedTypes: Set<String> = [
+        "code", "string", "uri", "Coding", "CodeableConcept", "Quantity", "Age", "Duration", "Distance", "Count",
+        "MoneyQuantity", "SimpleQuantity",
+    ]
+
     /// Required (error) and extensible (warning) bindings of code, Coding, CodeableConcept, Quantity, string and
     /// uri values against the terminology data; value sets that cannot be expanded offline are reported as not
     /// checkable (information).
@@ -8,25 +14,9 @@ extension ValidationRun {
         guard let binding = def.binding, let url = binding.valueSet,
             binding.strength == "required" || binding.strength == "extensible"
         else { return }
-        let candidates: [(system: String?, code: String)]
-        switch e.type {
-        case "code", "string", "uri":
-            guard let v = e.value else { return }
-            candidates = [(nil, v)]
-        case "Coding":
-            guard let code = e.string("code") else { return }
-            candidates = [(e.string("system"), code)]
-        case "CodeableConcept":
-            candidates = e.children(named: "coding").compactMap { c in
-                c.string("code").map { (c.string("system"), $0) }
-            }
-            if candidates.isEmpty { return }
-        case "Quantity", "Age", "Duration", "Distance", "Count", "MoneyQuantity", "SimpleQuantity":
-            guard let code = e.string("code") else { return }
-            candidates = [(e.string("system"), code)]
-        default:
-            return
-        }
+        guard Self.codedTypes.contains(e.type) else { return }
+        let candidates = Terminology.candidates(of: e)
+        if candidates.isEmpty { return }
         guard let content = store.terminology.valueSet(url) else {
             report(
                 .warning, .notFound, "The value set \(url) is not known, so the code cannot be checked", at: path)
@@ -37,12 +27,8 @@ extension ValidationRun {
             report(
                 .information, .notSupported,
                 "The code cannot be checked against \(url) offline (\(reason))", at: path)
-        case .codes(let keys, let codes):
-            let found = candidates.contains { c in
-                if let s = c.system { return keys.contains(s + "|" + c.code) }
-                return codes.contains(c.code)
-            }
-            if found { return }
+        case .codes:
+            if content.contains(candidates) == true { return }
             let shown = candidates.map { c in c.system.map { "\($0)#\(c.code)" } ?? c.code }.joined(separator: ", ")
             if binding.strength == "required" {
                 report(

@@ -10,6 +10,32 @@ public final class Terminology: Sendable {
         case codes(keys: Set<String>, codes: Set<String>)
         /// The compose needs data not available offline (SNOMED CT, UCUM, BCP-47…).
         case unexpandable(reason: String)
+
+        /// Whether one of `candidates` is in the expansion (by `system|code`, or by code alone without a system);
+        /// nil when the value set cannot be expanded offline.
+        public func contains(_ candidates: [Terminology.Candidate]) -> Bool? {
+            guard case .codes(let keys, let codes) = self else { return nil }
+            return candidates.contains { c in
+                if let s = c.system { return keys.contains(s + "|" + c.code) }
+                return codes.contains(c.code)
+            }
+        }
+    }
+
+    /// A code a value stands for, with its system when it has one.
+    public typealias Candidate = (system: String?, code: String)
+
+    /// The codes a coded element stands for: a Coding's or a Quantity's system and code, a CodeableConcept's
+    /// codings, a primitive's value (no system). Empty when it has none.
+    public static func candidates(of e: Element) -> [Candidate] {
+        switch e.type {
+        case "Coding", "Quantity", "Age", "Duration", "Distance", "Count", "MoneyQuantity", "SimpleQuantity":
+            return e.string("code").map { [(e.string("system"), $0)] } ?? []
+        case "CodeableConcept":
+            return e.children(named: "coding").compactMap { c in c.string("code").map { (c.string("system"), $0) } }
+        default:
+            return e.value.map { [(nil, $0)] } ?? []
+        }
     }
 
     let valueSets: [String: ValueSetContent]
