@@ -48,8 +48,10 @@ public struct ValidatorProfileChecker: FHIRPathProfileChecker {
     public func conformsTo(_ element: Element, profileURL: String) -> Bool? {
         guard let profile = store.profile(profileURL) else { return nil }
         if profile.kind != "resource" {
-            // A datatype: core type definitions are answered by type; constraint profiles are not checked.
-            return profile.derivation == "specialization" ? element.type == profile.type : nil
+            // A datatype: core type definitions are answered by type (an Age is a Quantity), as the engine does;
+            // constraint profiles are not checked.
+            guard profile.derivation == "specialization" else { return nil }
+            return element.type == profile.type || isSubtype(element.type, of: profile.type)
         }
         let url: [String]
         if profile.derivation == "specialization" {

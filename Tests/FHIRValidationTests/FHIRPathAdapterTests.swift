@@ -44,6 +44,19 @@ struct FHIRPathAdapterTests {
             ])
         // An unknown profile gives an empty result.
         #expect(try engine.evaluate("conformsTo('http://example.org/StructureDefinition/none')", focus: p).isEmpty)
+        // A datatype conforms to its own core type and to the types it specialises, as with the plain engine.
+        let o = try FHIRJSONReader(registry: Conformance.registry).readResource(
+            Array(
+                #"{"resourceType":"Condition","subject":{"reference":"Patient/1"},"onsetAge":{"value":3,"unit":"a","system":"http://unitsofmeasure.org","code":"a"}}"#
+                    .utf8))
+        for type in ["Age", "Quantity"] {
+            let url = "http://hl7.org/fhir/StructureDefinition/\(type)"
+            #expect(try engine.evaluate("onset.conformsTo('\(url)')", focus: o) == [.boolean(true)], "\(type)")
+        }
+        #expect(
+            try engine.evaluate("onset.conformsTo('http://hl7.org/fhir/StructureDefinition/Duration')", focus: o) == [
+                .boolean(false)
+            ])
     }
 
     @Test("Validator.withFHIRPath evaluates invariants (no 'skipped' information)")
