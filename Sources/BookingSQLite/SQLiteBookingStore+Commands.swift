@@ -150,37 +150,35 @@ extension SQLiteBookingStore {
 
     /// One update inside a write transaction; the appointment as written.
     func update(_ db: Database, _ command: UpdateCommand, now: Date) throws -> Appointment {
-        do {
-            var a = command.appointment
-            guard
-                let current = try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT version FROM appointment WHERE id = ?"), arguments: [a.id])
-            else { throw BookingError.notFound(kind: "Appointment", id: a.id) }
-            guard current == command.expectedVersion else {
-                throw BookingError.versionConflict(expected: command.expectedVersion, actual: current)
-            }
-            try self.checkVersions(db, command.availabilityVersions)
-            switch command.action {
-            case .none:
-                break
-            case .release(let freed):
-                try self.releaseClaims(db, owner: .appointment(a.id))
-                try self.offerToWaitlist(db, freed: freed, now: now, offerMinutes: command.waitlistOfferMinutes)
-            case .claim:
-                try self.takeClaims(db, command.claims, owner: .appointment(a.id))
-            case .move(let freed):
-                try self.releaseClaims(db, owner: .appointment(a.id))
-                try self.takeClaims(db, command.claims, owner: .appointment(a.id))
-                let kept = Set(a.slotIDs)
-                try self.offerToWaitlist(
-                    db, freed: freed.filter { !kept.contains($0.id) }, now: now,
-                    offerMinutes: command.waitlistOfferMinutes)
-            }
-            a.version = current + 1
-            try self.writeAppointment(db, a, now: now)
-            try self.enqueue(db, command.outbox, now: now)
-            return a
+        var a = command.appointment
+        guard
+            let current = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT version FROM appointment WHERE id = ?"), arguments: [a.id])
+        else { throw BookingError.notFound(kind: "Appointment", id: a.id) }
+        guard current == command.expectedVersion else {
+            throw BookingError.versionConflict(expected: command.expectedVersion, actual: current)
         }
+        try self.checkVersions(db, command.availabilityVersions)
+        switch command.action {
+        case .none:
+            break
+        case .release(let freed):
+            try self.releaseClaims(db, owner: .appointment(a.id))
+            try self.offerToWaitlist(db, freed: freed, now: now, offerMinutes: command.waitlistOfferMinutes)
+        case .claim:
+            try self.takeClaims(db, command.claims, owner: .appointment(a.id))
+        case .move(let freed):
+            try self.releaseClaims(db, owner: .appointment(a.id))
+            try self.takeClaims(db, command.claims, owner: .appointment(a.id))
+            let kept = Set(a.slotIDs)
+            try self.offerToWaitlist(
+                db, freed: freed.filter { !kept.contains($0.id) }, now: now,
+                offerMinutes: command.waitlistOfferMinutes)
+        }
+        a.version = current + 1
+        try self.writeAppointment(db, a, now: now)
+        try self.enqueue(db, command.outbox, now: now)
+        return a
     }
 
     public func flag(_ flags: [String: RescheduleFlag], recheckedVersions: [String: Int], outbox: [OutboxMessage])

@@ -181,68 +181,66 @@ public final class SQLiteDocumentStore: DocumentStore {
     }
 
     static func write(_ writes: [DocumentWrite], _ db: Database) throws -> [StoredDocument] {
-        do {
-            var out: [StoredDocument] = []
-            for w in writes {
-                let current = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT version, deleted FROM document_current WHERE type = ? AND id = ?"),
-                    arguments: [w.type, w.id])
-                let currentVersion: Int? = current?["version"]
-                let currentDeleted = (current?["deleted"] as Int?) == 1
-                let body: [UInt8]
-                let deleted: Bool
-                var index: [IndexEntry] = []
-                switch w.kind {
-                case .put(let b, let idx, let expected, let mustNotExist):
-                    if mustNotExist, currentVersion != nil, !currentDeleted {
-                        throw DocumentStoreError.alreadyExists(type: w.type, id: w.id)
-                    }
-                    if let expected, expected != currentVersion {
-                        throw DocumentStoreError.versionMismatch(expected: expected, actual: currentVersion)
-                    }
-                    (body, deleted, index) = (b, false, idx)
-                case .delete(let expected):
-                    if let expected, expected != currentVersion {
-                        throw DocumentStoreError.versionMismatch(expected: expected, actual: currentVersion)
-                    }
-                    guard currentVersion != nil, !currentDeleted else {
-                        // Nothing to delete: still one result per write, so answers stay aligned with requests.
-                        out.append(
-                            StoredDocument(
-                                type: w.type, id: w.id, version: currentVersion ?? 0, lastUpdated: w.at, deleted: true,
-                                body: []))
-                        continue
-                    }
-                    (body, deleted) = ([], true)
+        var out: [StoredDocument] = []
+        for w in writes {
+            let current = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT version, deleted FROM document_current WHERE type = ? AND id = ?"),
+                arguments: [w.type, w.id])
+            let currentVersion: Int? = current?["version"]
+            let currentDeleted = (current?["deleted"] as Int?) == 1
+            let body: [UInt8]
+            let deleted: Bool
+            var index: [IndexEntry] = []
+            switch w.kind {
+            case .put(let b, let idx, let expected, let mustNotExist):
+                if mustNotExist, currentVersion != nil, !currentDeleted {
+                    throw DocumentStoreError.alreadyExists(type: w.type, id: w.id)
                 }
-                let version = (currentVersion ?? 0) + 1
-                let t = w.at.timeIntervalSince1970
-                try db.cachedStatement(
-                    sql:
-                        "INSERT INTO document_version (type, id, version, last_updated, deleted, body) VALUES (?, ?, ?, ?, ?, ?)"
-                ).execute(arguments: [w.type, w.id, version, t, deleted ? 1 : 0, Data(body)])
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO document_current (type, id, version, deleted, last_updated) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(type, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,
-                            last_updated = excluded.last_updated
-                        """
-                ).execute(arguments: [w.type, w.id, version, deleted ? 1 : 0, t])
-                try db.cachedStatement(sql: "DELETE FROM document_index WHERE type = ? AND id = ?").execute(arguments: [
-                    w.type, w.id,
-                ])
-                for e in index {
-                    try db.cachedStatement(
-                        sql: "INSERT INTO document_index (type, id, name, value) VALUES (?, ?, ?, ?)"
-                    )
-                    .execute(arguments: [w.type, w.id, e.name, e.value])
+                if let expected, expected != currentVersion {
+                    throw DocumentStoreError.versionMismatch(expected: expected, actual: currentVersion)
                 }
-                out.append(
-                    StoredDocument(
-                        type: w.type, id: w.id, version: version, lastUpdated: w.at, deleted: deleted, body: body))
+                (body, deleted, index) = (b, false, idx)
+            case .delete(let expected):
+                if let expected, expected != currentVersion {
+                    throw DocumentStoreError.versionMismatch(expected: expected, actual: currentVersion)
+                }
+                guard currentVersion != nil, !currentDeleted else {
+                    // Nothing to delete: still one result per write, so answers stay aligned with requests.
+                    out.append(
+                        StoredDocument(
+                            type: w.type, id: w.id, version: currentVersion ?? 0, lastUpdated: w.at, deleted: true,
+                            body: []))
+                    continue
+                }
+                (body, deleted) = ([], true)
             }
-            return out
+            let version = (currentVersion ?? 0) + 1
+            let t = w.at.timeIntervalSince1970
+            try db.cachedStatement(
+                sql:
+                    "INSERT INTO document_version (type, id, version, last_updated, deleted, body) VALUES (?, ?, ?, ?, ?, ?)"
+            ).execute(arguments: [w.type, w.id, version, t, deleted ? 1 : 0, Data(body)])
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO document_current (type, id, version, deleted, last_updated) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(type, id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,
+                        last_updated = excluded.last_updated
+                    """
+            ).execute(arguments: [w.type, w.id, version, deleted ? 1 : 0, t])
+            try db.cachedStatement(sql: "DELETE FROM document_index WHERE type = ? AND id = ?").execute(arguments: [
+                w.type, w.id,
+            ])
+            for e in index {
+                try db.cachedStatement(
+                    sql: "INSERT INTO document_index (type, id, name, value) VALUES (?, ?, ?, ?)"
+                )
+                .execute(arguments: [w.type, w.id, e.name, e.value])
+            }
+            out.append(
+                StoredDocument(
+                    type: w.type, id: w.id, version: version, lastUpdated: w.at, deleted: deleted, body: body))
         }
+        return out
     }
 }
 

@@ -110,7 +110,6 @@ public enum AppointmentMapping {
         }
         var participants: [Participant] = []
         for (i, p) in r.participants.enumerated() {
-            // A participant named by its type only (app-1) is the written form's; the domain has no actor for it.
             // A participant named by its type only, or by a display without a reference (app-1), is the
             // written form's: the domain has no actor to book for it.
             if p.actor?.reference == nil && (p.actor != nil || !p.types.isEmpty) { continue }

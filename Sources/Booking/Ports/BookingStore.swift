@@ -209,10 +209,6 @@ extension BookingStore {
         return (s, try await availabilityVersions(scheduleIDs: [id])[id] ?? 0)
     }
 
-    public func recentVersions(since: Date?, limit: Int) async throws -> [Appointment] {
-        try await recentVersions(since: since, until: nil, limit: limit)
-    }
-
     public func usage(scheduleID: String, from: Date, to: Date, dates: [LocalDate], now: Date) async throws
         -> (slots: [SlotID: Int], days: [LocalDate: Int])
     {

@@ -33,38 +33,36 @@ extension BookingService {
         appointmentID: String, to newStatus: AppointmentStatus, reason: String? = nil, expectedVersion: Int? = nil,
         details: (@Sendable (inout Appointment) -> Void)? = nil
     ) async throws -> UpdateCommand {
-        do {
-            let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
-            let capacity = try AppointmentLifecycle.transition(from: current.status, to: newStatus)
-            var next = current
-            if let details { next = try await amended(current, details) }
-            next.status = newStatus
-            if newStatus == .cancelled || newStatus == .noshow {
-                next.cancellationReason = reason ?? next.cancellationReason
-            }
-            next.lastUpdated = clock.now()
-            var command = UpdateCommand(
-                appointment: next, expectedVersion: current.version, action: .none,
-                outbox: [
-                    OutboxMessage(
-                        kind: "appointment.status", aggregateID: current.id,
-                        payload: [
-                            "from": current.status.rawValue, "to": newStatus.rawValue,
-                            "patient": current.patientID ?? "",
-                        ])
-                ], waitlistOfferMinutes: configuration.waitlistOfferMinutes)
-            switch capacity {
-            case .none: break
-            case .release: command.action = .release(freedSlots: try await slots(of: current))
-            case .claim:
-                guard current.timeUnset != true else { throw Self.noTimeYet(current) }
-                let plan = try await plan(request(for: current))
-                command.action = .claim
-                command.claims = plan.claims
-                command.availabilityVersions = plan.versions
-            }
-            return command
+        let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
+        let capacity = try AppointmentLifecycle.transition(from: current.status, to: newStatus)
+        var next = current
+        if let details { next = try await amended(current, details) }
+        next.status = newStatus
+        if newStatus == .cancelled || newStatus == .noshow {
+            next.cancellationReason = reason ?? next.cancellationReason
         }
+        next.lastUpdated = clock.now()
+        var command = UpdateCommand(
+            appointment: next, expectedVersion: current.version, action: .none,
+            outbox: [
+                OutboxMessage(
+                    kind: "appointment.status", aggregateID: current.id,
+                    payload: [
+                        "from": current.status.rawValue, "to": newStatus.rawValue,
+                        "patient": current.patientID ?? "",
+                    ])
+            ], waitlistOfferMinutes: configuration.waitlistOfferMinutes)
+        switch capacity {
+        case .none: break
+        case .release: command.action = .release(freedSlots: try await slots(of: current))
+        case .claim:
+            guard current.timeUnset != true else { throw Self.noTimeYet(current) }
+            let plan = try await plan(request(for: current))
+            command.action = .claim
+            command.claims = plan.claims
+            command.availabilityVersions = plan.versions
+        }
+        return command
     }
 
     /// Cancels an appointment with a reason, freeing its capacity.
@@ -93,39 +91,37 @@ extension BookingService {
         appointmentID: String, to slotIDs: [SlotID] = [], start: Date? = nil, end: Date? = nil,
         expectedVersion: Int? = nil, details: (@Sendable (inout Appointment) -> Void)? = nil
     ) async throws -> UpdateCommand {
-        do {
-            let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
-            guard current.status.holdsCapacity, !current.status.isFinal else {
-                throw BookingError.invalid(
-                    kind: "reschedule", problems: ["a \(current.status.rawValue) appointment cannot move"])
-            }
-            var request = request(for: current)
-            request.slotIDs = slotIDs
-            request.start = start
-            request.end = end
-            if slotIDs.isEmpty && current.slotIDs.isEmpty { request.scheduleIDs = current.scheduleIDs }
-            let plan = try await plan(request)
-            var next = current
-            if let details { next = try await amended(current, details) }
-            next.slotIDs = slotIDs
-            next.scheduleIDs = plan.scheduleIDs
-            next.start = plan.start
-            next.end = plan.end
-            next.rescheduleFlag = nil
-            next.lastUpdated = clock.now()
-            let command = UpdateCommand(
-                appointment: next, expectedVersion: current.version,
-                action: .move(freedSlots: try await slots(of: current)),
-                claims: plan.claims, availabilityVersions: plan.versions,
-                outbox: [
-                    OutboxMessage(
-                        kind: "appointment.rescheduled", aggregateID: current.id,
-                        payload: [
-                            "patient": current.patientID ?? "", "start": String(plan.start.timeIntervalSince1970),
-                        ])
-                ], waitlistOfferMinutes: configuration.waitlistOfferMinutes)
-            return command
+        let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
+        guard current.status.holdsCapacity, !current.status.isFinal else {
+            throw BookingError.invalid(
+                kind: "reschedule", problems: ["a \(current.status.rawValue) appointment cannot move"])
         }
+        var request = request(for: current)
+        request.slotIDs = slotIDs
+        request.start = start
+        request.end = end
+        if slotIDs.isEmpty && current.slotIDs.isEmpty { request.scheduleIDs = current.scheduleIDs }
+        let plan = try await plan(request)
+        var next = current
+        if let details { next = try await amended(current, details) }
+        next.slotIDs = slotIDs
+        next.scheduleIDs = plan.scheduleIDs
+        next.start = plan.start
+        next.end = plan.end
+        next.rescheduleFlag = nil
+        next.lastUpdated = clock.now()
+        let command = UpdateCommand(
+            appointment: next, expectedVersion: current.version,
+            action: .move(freedSlots: try await slots(of: current)),
+            claims: plan.claims, availabilityVersions: plan.versions,
+            outbox: [
+                OutboxMessage(
+                    kind: "appointment.rescheduled", aggregateID: current.id,
+                    payload: [
+                        "patient": current.patientID ?? "", "start": String(plan.start.timeIntervalSince1970),
+                    ])
+            ], waitlistOfferMinutes: configuration.waitlistOfferMinutes)
+        return command
     }
 
     /// Records a participant's answer (an AppointmentResponse). When every required participant of a `proposed`
@@ -271,25 +267,23 @@ extension BookingService {
 
     /// The command of ``delete(appointmentID:expectedVersion:)``; nil when the appointment is already deleted.
     public func prepareDelete(appointmentID: String, expectedVersion: Int? = nil) async throws -> UpdateCommand? {
-        do {
-            let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
-            if current.deletedAt != nil { return nil }
-            var next = current
-            next.status = .enteredInError
-            next.deletedAt = clock.now()
-            next.lastUpdated = clock.now()
-            var command = UpdateCommand(
-                appointment: next, expectedVersion: current.version, action: .none,
-                outbox: [
-                    OutboxMessage(
-                        kind: "appointment.deleted", aggregateID: current.id,
-                        payload: ["from": current.status.rawValue, "patient": current.patientID ?? ""])
-                ], waitlistOfferMinutes: configuration.waitlistOfferMinutes)
-            if current.status.holdsCapacity {
-                command.action = .release(freedSlots: try await slots(of: current))
-            }
-            return command
+        let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
+        if current.deletedAt != nil { return nil }
+        var next = current
+        next.status = .enteredInError
+        next.deletedAt = clock.now()
+        next.lastUpdated = clock.now()
+        var command = UpdateCommand(
+            appointment: next, expectedVersion: current.version, action: .none,
+            outbox: [
+                OutboxMessage(
+                    kind: "appointment.deleted", aggregateID: current.id,
+                    payload: ["from": current.status.rawValue, "patient": current.patientID ?? ""])
+            ], waitlistOfferMinutes: configuration.waitlistOfferMinutes)
+        if current.status.holdsCapacity {
+            command.action = .release(freedSlots: try await slots(of: current))
         }
+        return command
     }
 
     /// The expanded slots an appointment holds (for waitlist offers when they are freed).

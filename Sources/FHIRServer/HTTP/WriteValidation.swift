@@ -22,13 +22,13 @@ public struct WriteValidation: Sendable {
         self.policy = policy
     }
 
-    /// Validates `resource` under the policy: throws 422 (reject, with errors), else returns the issues found.
     /// The issues worth returning after a write went through (warnings and errors under warn; no information).
     static func reported(_ issues: [ValidationIssue]) -> [OperationOutcomeResource.Issue] {
         let kept = issues.filter { $0.severity != .information }
         return kept.isEmpty ? [] : OperationOutcomeResource(validationIssues: kept).issues
     }
 
+    /// Validates `resource` under the policy: throws 422 (reject, with errors), else returns the issues found.
     func check(_ resource: Element) throws(FHIRError) -> [ValidationIssue] {
         guard policy != .off else { return [] }
         let issues = validator.validate(resource)

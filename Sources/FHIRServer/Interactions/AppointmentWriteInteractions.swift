@@ -279,7 +279,6 @@ struct AppointmentWriteInteractions {
     /// The one domain change an update in a transaction Bundle makes (nothing written): a status change, a
     /// reschedule or the descriptive fields, each with the descriptive fields in the same version. Participants'
     /// answers go through AppointmentResponse (or an update on its own), not a transaction.
-    /// - Parameter validated: the caller applied the write validation policy already.
     func prepareUpdate(_ element: Element, current: Appointment) async throws -> UpdateCommand {
         guard let incoming = AppointmentResource(element) else {
             throw FHIRError(.badRequest, code: "invalid", "the body is a \(element.type), not an Appointment")

@@ -231,9 +231,6 @@ struct WrittenForms: Sendable {
     }
 }
 
-/// The document writes that go with appointment steps, in the booking store's transaction: other resources (a
-/// transaction Bundle's) and the written forms of the appointments created or changed (removed for the ones
-/// deleted), so that an appointment and its written form never disagree.
 /// Document writes committed inside a booking store transaction (a Schedule's written form with its availability);
 /// returns the stored documents.
 struct DocumentsInTransaction: AttachedWork {
@@ -247,6 +244,9 @@ struct DocumentsInTransaction: AttachedWork {
     }
 }
 
+/// The document writes that go with appointment steps, in the booking store's transaction: other resources (a
+/// transaction Bundle's) and the written forms of the appointments created or changed (removed for the ones
+/// deleted), so that an appointment and its written form never disagree.
 struct AppointmentDocuments: AttachedWork {
     let documents: any DocumentStore
     let writes: [DocumentWrite]

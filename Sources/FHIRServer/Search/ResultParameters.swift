@@ -45,7 +45,6 @@ struct ResultParameters {
         }
     }
 
-    /// Sort keys of a resource for `key`: text compared lexically (instants are UTC text, so they sort in time).
     /// An instant as text that sorts like the instant: milliseconds since 1970 shifted positive, zero-padded.
     static func sortableInstant(_ epochSeconds: Double) -> String {
         let ms = Int(((epochSeconds + 1e10) * 1000).rounded())
@@ -55,6 +54,7 @@ struct ResultParameters {
             + String(repeating: "0", count: 3 - frac.count) + frac
     }
 
+    /// Sort keys of a resource for `key`: text compared lexically (instants are UTC text, so they sort in time).
     static func sortValue(_ r: Element, _ key: String) -> String {
         switch key {
         case "_id": return r.resourceID ?? ""

@@ -35,10 +35,6 @@ struct SearchsetBuilder {
         (result?.sort ?? []) + defaultSort.map { ($0, false) } + [("_id", false)]
     }
 
-    static func key(_ r: Element, _ keys: [(key: String, descending: Bool)]) -> [String] {
-        keys.map { ResultParameters.sortValue(r, $0.key) }
-    }
-
     /// Whether key `a` comes before key `b` in the order.
     static func precedes(_ a: [String], _ b: [String], _ keys: [(key: String, descending: Bool)]) -> Bool {
         for (i, k) in keys.enumerated() where a[i] != b[i] {
