@@ -184,4 +184,27 @@ struct AppointmentHTTPTests {
             #expect(strict.status == .badRequest)
         }
     }
+
+    @Test("a conditional delete removes every match, freeing their slots, and leaves the others")
+    func conditionalDelete() async throws {
+        let f = try await GatewayFixture()
+        try await f.app.test(.live) { client in
+            var ids: [String] = []
+            for (time, patient) in [("09:00", "p1"), ("09:30", "p1"), ("10:00", "p2")] {
+                let r = try await client.execute(
+                    uri: "/fhir/Appointment", method: .post, headers: jsonHeaders,
+                    body: json(GatewayFixture.appointmentJSON(slot: GatewayFixture.slot(time), patient: patient)))
+                #expect(r.status == .created, "\(r.text)")
+                ids.append(try #require(try r.resource().resourceID))
+            }
+            let deleted = try await client.execute(uri: "/fhir/Appointment?patient=Patient/p1", method: .delete)
+            #expect(deleted.status == .noContent, "\(deleted.text)")
+            for id in ids.prefix(2) {
+                #expect(try await client.execute(uri: "/fhir/Appointment/\(id)", method: .get).status == .gone)
+            }
+            #expect(try await client.execute(uri: "/fhir/Appointment/\(ids[2])", method: .get).status == .ok)
+            let slot = try await client.execute(uri: "/fhir/Slot/\(GatewayFixture.slot("09:30"))", method: .get)
+            #expect(try slot.resource().string("status") == "free")
+        }
+    }
 }

@@ -134,7 +134,8 @@ struct AppointmentWriteInteractions {
                 "the condition matches \(found.count) appointments (at most \(DirectoryInteractions.maxConditionalDeletes) are deleted at once)"
             )
         }
-        for a in found { try await delete(id: a.id, expectedVersion: nil) }
+        // All of them or none: one store transaction.
+        try await delete(found.map { ($0.id, nil) })
         return Response(status: .noContent)
     }
 
@@ -422,20 +423,27 @@ struct AppointmentWriteInteractions {
             return Response(status: .noContent)
         }
         if current.deletedAt == nil { try await Preconditions.checkIfMatch(request) { current.version } }
-        if current.deletedAt == nil { try await delete(id: id, expectedVersion: current.version) }
+        if current.deletedAt == nil { try await delete([(id, current.version)]) }
         return Response(status: .noContent)
     }
 
-    /// Deletes an appointment and its written form in one store transaction (nothing when already deleted).
-    func delete(id: String, expectedVersion: Int?) async throws {
+    /// Deletes appointments and their written forms in one store transaction (nothing for those already deleted).
+    func delete(_ targets: [(id: String, expectedVersion: Int?)]) async throws {
         _ = try await services.booking.commit(
             preparing: {
-                try await services.booking.prepareDelete(appointmentID: id, expectedVersion: expectedVersion).map {
-                    [.update($0)]
-                } ?? []
+                var steps: [StoreStep] = []
+                for t in targets {
+                    if let c = try await services.booking.prepareDelete(
+                        appointmentID: t.id, expectedVersion: t.expectedVersion)
+                    {
+                        steps.append(.update(c))
+                    }
+                }
+                return steps
             },
             attached: AppointmentDocuments(
-                documents: services.documents, writes: [], written: [nil], updates: [true], forms: forms))
+                documents: services.documents, writes: [], written: Array(repeating: nil, count: targets.count),
+                updates: Array(repeating: true, count: targets.count), forms: forms))
     }
 }
 
