@@ -16,20 +16,13 @@ public enum ScheduleMapping {
                 display: resources[id]?.name)
         }
         r.comment = schedule.comment
-        r.element.children.append(codeExtension(ProjectExtension.scheduleTimeZone, schedule.timeZone))
+        r.element.children.append(
+            AvailabilityMapping.part(ProjectExtension.scheduleTimeZone, "code", schedule.timeZone))
         if let mode = schedule.mode {
-            r.element.children.append(codeExtension(ProjectExtension.bookingMode, mode.rawValue))
+            r.element.children.append(AvailabilityMapping.part(ProjectExtension.bookingMode, "code", mode.rawValue))
         }
         if let sharing = schedule.sharing { r.element.children.append(sharingExtension(sharing)) }
         return r
-    }
-
-    static func codeExtension(_ url: String, _ value: String) -> Element {
-        Element(
-            name: "extension", type: "Extension",
-            children: [
-                Element(name: "url", type: "uri", value: url), Element(name: "value", type: "code", value: value),
-            ])
     }
 
     /// The time zone and booking mode a Schedule resource asks for (nil where it does not say).

@@ -141,10 +141,9 @@ public enum WrittenIndex {
                     // by id, by type/id or by URL finds it.
                     guard let r = e.string("reference") else { continue }
                     out.append((parameter, r))
-                    let parts = r.split(separator: "/")
-                    if parts.count >= 2 {
-                        out.append((parameter, parts.suffix(2).joined(separator: "/")))
-                        out.append((parameter, String(parts[parts.count - 1])))
+                    if let (type, id) = ReferenceMapping.typeAndID(r) {
+                        out.append((parameter, "\(type)/\(id)"))
+                        out.append((parameter, id))
                     }
                 case "Identifier":
                     if let v = e.string("value") {

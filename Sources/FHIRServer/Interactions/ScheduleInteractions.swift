@@ -34,12 +34,9 @@ struct ScheduleInteractions {
         router.get("/fhir/Schedule/:id") { request, context in
             let negotiation = try Negotiation.response(for: request)
             let id = try context.parameters.require("id")
-            guard let schedule = try await services.store.schedule(id: id) else {
+            guard let served = try await served(id: id) else {
                 throw FHIRError(.notFound, code: "not-found", "Schedule/\(id) not found")
             }
-            let document = try await services.documents.current(type: WrittenForms.documentType("Schedule"), id: id)
-            if document?.deleted == true { throw FHIRError(.gone, code: "deleted", "Schedule/\(id) was deleted") }
-            let served = try forms.completed(try await resource(schedule).element, document: document)
             return services.responses.read(served, request: request, negotiation: negotiation)
         }
         router.get("/fhir/Schedule/:id/_history/:vid") { request, context in
@@ -111,6 +108,15 @@ struct ScheduleInteractions {
     }
 
     /// The Schedule with its availability rules and exceptions as extensions.
+    /// The Schedule as served (the domain's rendering completed by its written form); nil when unknown, 410 when
+    /// deleted.
+    func served(id: String) async throws -> Element? {
+        guard let schedule = try await services.store.schedule(id: id) else { return nil }
+        let document = try await services.documents.current(type: WrittenForms.documentType("Schedule"), id: id)
+        if document?.deleted == true { throw FHIRError(.gone, code: "deleted", "Schedule/\(id) was deleted") }
+        return try forms.completed(try await resource(schedule).element, document: document)
+    }
+
     func resource(_ schedule: Schedule) async throws -> ScheduleResource {
         var resources: [String: BookableResource] = [:]
         for id in schedule.resourceIDs { resources[id] = try await services.store.resource(id: id) }

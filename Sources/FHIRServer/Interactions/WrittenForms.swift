@@ -185,8 +185,10 @@ struct WrittenForms: Sendable {
             let prefix = parameter.values.allSatisfy { $0.hasSuffix("|") && $0.count > 1 }
             // An absolute reference is looked up by its `Type/id` tail (also indexed that way).
             let values = parameter.values.map { v in
-                Self.referenceParameters.contains(parameter.name) && v.contains("://")
-                    ? v.split(separator: "/").suffix(2).joined(separator: "/") : v
+                guard Self.referenceParameters.contains(parameter.name), v.contains("://"),
+                    let (type, id) = ReferenceMapping.typeAndID(v)
+                else { return v }
+                return "\(type)/\(id)"
             }
             criterion = SearchCriterion(name: parameter.name, values: values, prefix: prefix)
         case let m?:

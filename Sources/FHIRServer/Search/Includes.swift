@@ -174,12 +174,11 @@ struct IncludeResolver {
             }
             return try await WrittenForms(services: services).render(SlotMapping.resource(slot, zone: zone).element)
         case "Schedule":
-            guard let s = try await services.store.schedule(id: id) else { return nil }
-            let forms = WrittenForms(services: services)
-            let document = try await services.documents.current(type: WrittenForms.documentType("Schedule"), id: id)
-            if document?.deleted == true { return nil }
-            return try forms.completed(
-                try await ScheduleInteractions(services: services, base: base).resource(s).element, document: document)
+            do {
+                return try await ScheduleInteractions(services: services, base: base).served(id: id)
+            } catch let e as FHIRError where e.status == .gone {
+                return nil  // A deleted one is not included.
+            }
         default:
             guard DirectoryInteractions.documentTypes.contains(type),
                 let doc = try await services.documents.current(type: type, id: id), !doc.deleted
