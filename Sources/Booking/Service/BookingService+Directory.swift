@@ -11,14 +11,7 @@ extension BookingService {
 
     /// Creates or updates a schedule; its resources must exist.
     public func saveSchedule(_ schedule: Schedule) async throws {
-        var problems: [String] = []
-        if schedule.id.isEmpty || schedule.id.count > 40 { problems.append("a schedule id has 1 to 40 characters") }
-        if schedule.resourceIDs.isEmpty { problems.append("a schedule needs at least one resource") }
-        guard problems.isEmpty else { throw BookingError.invalid(kind: "schedule", problems: problems) }
-        _ = try ZoneResolver(identifier: schedule.timeZone)
-        for r in schedule.resourceIDs where try await store.resource(id: r) == nil {
-            throw BookingError.notFound(kind: "resource", id: r)
-        }
+        try await check(schedule)
         try await store.upsertSchedule(schedule)
         _ = try await recheck(scheduleIDs: [schedule.id])
     }
@@ -86,17 +79,10 @@ extension BookingService {
         _ schedule: Schedule, rules: [AvailabilityRule], exceptions: [AvailabilityException],
         attached: (any AttachedWork)? = nil
     ) async throws -> (attached: (any Sendable)?, flagged: [Appointment]) {
-        var problems: [String] = []
-        if schedule.id.isEmpty || schedule.id.count > 40 { problems.append("a schedule id has 1 to 40 characters") }
-        if schedule.resourceIDs.isEmpty { problems.append("a schedule needs at least one resource") }
-        problems += rules.flatMap { r in r.problems.map { "rule \(r.id): \($0)" } }
+        var problems = rules.flatMap { r in r.problems.map { "rule \(r.id): \($0)" } }
         problems += rules.filter { $0.scheduleID != schedule.id }.map { "rule \($0.id) belongs to \($0.scheduleID)" }
         problems += exceptions.flatMap { e in e.problems.map { "exception \(e.id): \($0)" } }
-        guard problems.isEmpty else { throw BookingError.invalid(kind: "schedule", problems: problems) }
-        _ = try ZoneResolver(identifier: schedule.timeZone)
-        for r in schedule.resourceIDs where try await store.resource(id: r) == nil {
-            throw BookingError.notFound(kind: "resource", id: r)
-        }
+        try await check(schedule, also: problems)
         var change = AvailabilityChange(schedule: schedule)
         change.saveRules = rules
         let keepRules = Set(rules.map(\.id))
@@ -112,8 +98,7 @@ extension BookingService {
                     throw BookingError.invalid(
                         kind: "schedule", problems: ["exception \(e.id): resource \(id) is not one of this schedule's"])
                 }
-                affected = Array(
-                    Set([schedule.id] + (try await store.schedules()).filter { $0.resourceIDs.contains(id) }.map(\.id)))
+                affected = Array(Set([schedule.id] + (try await schedules(in: e.scope))))
             }
             change.saveExceptions.append((e, affected))
         }
@@ -124,6 +109,19 @@ extension BookingService {
         }
         let result = try await store.apply(change, attached: attached)
         return (result, try await recheck(scheduleIDs: change.affectedSchedules))
+    }
+
+    /// A schedule's own rules (id, resources, zone, resources known), with `problems` found by the caller: one
+    /// `invalid` error listing them all.
+    func check(_ schedule: Schedule, also problems: [String] = []) async throws {
+        var problems = problems
+        if schedule.id.isEmpty || schedule.id.count > 40 { problems.append("a schedule id has 1 to 40 characters") }
+        if schedule.resourceIDs.isEmpty { problems.append("a schedule needs at least one resource") }
+        guard problems.isEmpty else { throw BookingError.invalid(kind: "schedule", problems: problems) }
+        _ = try ZoneResolver(identifier: schedule.timeZone)
+        for r in schedule.resourceIDs where try await store.resource(id: r) == nil {
+            throw BookingError.notFound(kind: "resource", id: r)
+        }
     }
 
     func schedules(in scope: AvailabilityException.Scope) async throws -> [String] {
