@@ -75,23 +75,7 @@ public final class SQLiteBookingStore: BookingStore {
     }
 
     public func upsertSchedule(_ schedule: Schedule) async throws {
-        let json = try encode(schedule)
-        try await pool.write { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO schedule (id, json, availability_version, recheck_pending) VALUES (?, ?, 1, 1)
-                    ON CONFLICT(id) DO UPDATE SET json = excluded.json,
-                        availability_version = availability_version + 1, recheck_pending = 1
-                    """
-            ).execute(arguments: [schedule.id, json])
-            try db.cachedStatement(sql: "DELETE FROM schedule_resource WHERE schedule_id = ?").execute(arguments: [
-                schedule.id
-            ])
-            for r in schedule.resourceIDs {
-                try db.cachedStatement(sql: "INSERT INTO schedule_resource (schedule_id, resource_id) VALUES (?, ?)")
-                    .execute(arguments: [schedule.id, r])
-            }
-        }
+        _ = try await apply(AvailabilityChange(schedule: schedule), attached: nil)
     }
 
     public func schedule(id: String) async throws -> Schedule? {
@@ -216,18 +200,9 @@ public final class SQLiteBookingStore: BookingStore {
     }
 
     public func upsertRule(_ rule: AvailabilityRule) async throws {
-        let json = try encode(rule)
-        try await pool.write { db in
-            let previous = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT schedule_id FROM availability_rule WHERE id = ?"), arguments: [rule.id])
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO availability_rule (id, schedule_id, json) VALUES (?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET schedule_id = excluded.schedule_id, json = excluded.json
-                    """
-            ).execute(arguments: [rule.id, rule.scheduleID, json])
-            try Self.bump(db, Array(Set([rule.scheduleID] + (previous.map { [$0] } ?? []))))
-        }
+        var change = AvailabilityChange(schedule: nil)
+        change.saveRules = [rule]
+        _ = try await apply(change, attached: nil)
     }
 
     public func deleteRule(id: String) async throws -> AvailabilityRule? {
@@ -258,14 +233,9 @@ public final class SQLiteBookingStore: BookingStore {
     }
 
     public func upsertException(_ exception: AvailabilityException, affectedSchedules: [String]) async throws {
-        let json = try encode(exception)
-        try await pool.write { db in
-            try db.execute(
-                sql:
-                    "INSERT INTO availability_exception (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json",
-                arguments: [exception.id, json])
-            try Self.bump(db, affectedSchedules)
-        }
+        var change = AvailabilityChange(schedule: nil)
+        change.saveExceptions = [(exception, affectedSchedules)]
+        _ = try await apply(change, attached: nil)
     }
 
     public func deleteException(id: String, affectedSchedules: [String]) async throws -> AvailabilityException? {
