@@ -61,6 +61,11 @@ struct BookingServiceTests {
 
         // A deleted appointment releases its client request id and identifiers: a retry books anew.
         _ = try await f.service.delete(appointmentID: first.appointment.id)
+        // No command acts on a deleted appointment; deleting it again is a no-op.
+        await #expect(throws: BookingError.notFound(kind: "Appointment", id: first.appointment.id)) {
+            try await f.service.changeStatus(appointmentID: first.appointment.id, to: .cancelled)
+        }
+        #expect(try await f.service.delete(appointmentID: first.appointment.id).deletedAt != nil)
         let retried = try await f.service.book(f.request([id], key: "req-1"))
         #expect(retried.created && retried.appointment.id != first.appointment.id)
     }

@@ -1,9 +1,12 @@
 import Foundation
 
 extension BookingService {
-    /// The appointment, at `expectedVersion` when given (optimistic concurrency).
-    func requireAppointment(_ id: String, expectedVersion: Int? = nil) async throws -> Appointment {
-        guard let a = try await store.appointment(id: id) else {
+    /// The appointment, at `expectedVersion` when given (optimistic concurrency). A deleted one is not found,
+    /// so no command acts on it, unless `includingDeleted` (a delete repeated).
+    func requireAppointment(_ id: String, expectedVersion: Int? = nil, includingDeleted: Bool = false) async throws
+        -> Appointment
+    {
+        guard let a = try await store.appointment(id: id), includingDeleted || a.deletedAt == nil else {
             throw BookingError.notFound(kind: "Appointment", id: id)
         }
         if let expectedVersion, expectedVersion != a.version {
@@ -260,14 +263,15 @@ extension BookingService {
     public func delete(appointmentID: String, expectedVersion: Int? = nil) async throws -> Appointment {
         try await retryingOnAvailabilityChange {
             guard let command = try await prepareDelete(appointmentID: appointmentID, expectedVersion: expectedVersion)
-            else { return try await requireAppointment(appointmentID) }
+            else { return try await requireAppointment(appointmentID, includingDeleted: true) }
             return try await store.update(command, now: clock.now())
         }
     }
 
     /// The command of ``delete(appointmentID:expectedVersion:)``; nil when the appointment is already deleted.
     public func prepareDelete(appointmentID: String, expectedVersion: Int? = nil) async throws -> UpdateCommand? {
-        let current = try await requireAppointment(appointmentID, expectedVersion: expectedVersion)
+        let current = try await requireAppointment(
+            appointmentID, expectedVersion: expectedVersion, includingDeleted: true)
         if current.deletedAt != nil { return nil }
         var next = current
         next.status = .enteredInError
