@@ -1,5 +1,10 @@
 /// Splitting of FHIRPath-like discriminator and location paths.
 enum PathSteps {
+    /// The wire name of a choice element of `type`: `value` + `dateTime` → `valueDateTime`.
+    static func wireName(_ name: some StringProtocol, type: some StringProtocol) -> String {
+        name + type.prefix(1).uppercased() + type.dropFirst()
+    }
+
     /// Splits on dots outside parentheses and quotes.
     static func split(_ path: String) -> [String] {
         var out: [String] = []

@@ -55,9 +55,8 @@ extension ValidationRun {
         var out = ""
         var rest = Substring(path)
         while let r = rest.range(of: ".ofType(") {
-            out += rest[..<r.lowerBound]
             let type = rest[r.upperBound...].prefix { $0 != ")" }
-            out += type.prefix(1).uppercased() + type.dropFirst()
+            out += PathSteps.wireName(rest[..<r.lowerBound], type: type)
             rest = rest[r.upperBound...].dropFirst(type.count + 1)
         }
         return out + rest

@@ -31,7 +31,7 @@ enum JSONSourcePositions {
             var (name, index) = split(steps[i])
             if i + 1 < steps.count, steps[i + 1].hasPrefix("ofType(") {
                 let type = String(steps[i + 1].dropFirst("ofType(".count).dropLast())
-                name += type.prefix(1).uppercased() + type.dropFirst()
+                name = PathSteps.wireName(name, type: type)
                 i += 1
             }
             guard let member = node.value.objectValue?.first(where: { $0.key == name }) else { break }
